@@ -1,0 +1,4 @@
+namespace LanSpread.Core.Commands;
+
+/// <summary>Ask for a LibrarySnapshot.</summary>
+public sealed record ListGames : PeerCommand;

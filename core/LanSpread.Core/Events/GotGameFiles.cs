@@ -1,0 +1,10 @@
+using LanSpread.Core.Model;
+
+namespace LanSpread.Core.Events;
+
+/// <summary>The file list for a GetGame or FetchLatestFromPeers arrived.</summary>
+/// <param name="Game">The game id.</param>
+/// <param name="Version">The latest version offered.</param>
+/// <param name="Files">The merged file list of that version.</param>
+/// <param name="Peers">The peers offering that version.</param>
+public sealed record GotGameFiles(string Game, string Version, IReadOnlyList<GameFileDescription> Files, IReadOnlyList<PeerRef> Peers) : PeerEvent;

@@ -1,0 +1,289 @@
+using System.Composition;
+using System.Composition.Hosting;
+using System.Reflection;
+using LanSpread.Core;
+using LanSpread.Core.Composition;
+using LanSpread.Core.Discovery;
+using LanSpread.Core.Planning;
+using LanSpread.Core.Transport;
+using LanSpread.Core.Unpacking;
+using McMaster.NETCore.Plugins;
+using Microsoft.Extensions.Logging;
+
+namespace LanSpread.Peer.Composition;
+
+/// <summary>
+/// Finds plugin folders (<c>plugins/&lt;Name&gt;/plugin.json</c>), loads each in its own load context
+/// sharing the contract types, composes its MEF2 exports and records a status per part. A plugin that
+/// fails in any way is listed with the reason and never takes the host down. McMaster.NETCore.Plugins
+/// stays behind this type so it can be swapped for a small AssemblyLoadContext subclass.
+/// </summary>
+public sealed class PluginCatalog : IDisposable
+{
+    // Types whose assemblies must have exactly one identity across load contexts (NOTES 1 and 2):
+    // the contracts, the MEF attribute types (or a plugin's [Export] is invisible) and logging.
+    private static readonly Type[] SharedTypes =
+    [
+        typeof(ITransport),
+        typeof(ExportAttribute),
+        typeof(ILogger),
+        typeof(ILoggerFactory),
+    ];
+
+    private static readonly (Type Contract, string Kind)[] Contracts =
+    [
+        (typeof(ITransport), PluginKind.Transport),
+        (typeof(IDiscovery), PluginKind.Discovery),
+        (typeof(IUnpacker), PluginKind.Unpacker),
+        (typeof(IChunkPlanner), PluginKind.Planner),
+    ];
+
+    private readonly List<PluginPart> _parts = [];
+    private readonly List<PluginLoader> _loaders = [];
+    private readonly List<CompositionHost> _containers = [];
+    private readonly ILogger _logger;
+
+    private PluginCatalog(ILogger logger) => _logger = logger;
+
+    /// <summary>Every part found, usable or not.</summary>
+    public IReadOnlyList<PluginPart> Parts => _parts;
+
+    /// <summary>The default plugin folder beside the host executable.</summary>
+    public static string DefaultDirectory => Path.Combine(AppContext.BaseDirectory, "plugins");
+
+    /// <summary>Loads every plugin folder under the given roots (missing roots are skipped).</summary>
+    /// <param name="roots">Directories holding one folder per plugin.</param>
+    /// <param name="loggerFactory">Given to parts and used for the catalog's own log.</param>
+    /// <param name="settings">Settings parts may import.</param>
+    public static PluginCatalog Load(IEnumerable<string> roots, ILoggerFactory loggerFactory, PluginSettings? settings = null)
+    {
+        ArgumentNullException.ThrowIfNull(roots);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        var catalog = new PluginCatalog(loggerFactory.CreateLogger<PluginCatalog>());
+        var hostValues = new Dictionary<Type, object>
+        {
+            [typeof(ILoggerFactory)] = loggerFactory,
+            [typeof(PluginSettings)] = settings ?? PluginSettings.Empty,
+        };
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var root in roots.Where(Directory.Exists))
+        {
+            foreach (var folder in Directory.EnumerateDirectories(root).Order(StringComparer.Ordinal))
+            {
+                if (seen.Add(Path.GetFullPath(folder)))
+                {
+                    catalog.LoadFolder(folder, hostValues);
+                }
+            }
+        }
+
+        return catalog;
+    }
+
+    /// <summary>Adds a part the host provides itself (for example static-peer discovery).</summary>
+    public void AddBuiltIn(string kind, string name, int priority, object instance)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        _parts.Add(new PluginPart("builtin", kind, name, typeof(PluginCatalog).Assembly.GetName().Version?.ToString(3) ?? "0",
+            priority, PluginStatus.Active, null, string.Empty, instance));
+    }
+
+    /// <summary>The Active parts of a kind, highest priority first.</summary>
+    public IEnumerable<T> Active<T>(string kind) where T : class =>
+        _parts.Where(p => p.Kind == kind && p.Status == PluginStatus.Active)
+              .OrderByDescending(p => p.Priority)
+              .Select(p => p.Instance)
+              .OfType<T>();
+
+    /// <summary>
+    /// Selects a part by name, else the highest-priority Active one (Kestrel's "first factory that can
+    /// bind"). Throws <see cref="PluginSelectionException"/> naming what is available.
+    /// </summary>
+    public T Select<T>(string kind, string? name) where T : class
+    {
+        var candidates = _parts.Where(p => p.Kind == kind).ToList();
+        var available = string.Join(", ", candidates.Where(p => p.Status == PluginStatus.Active).Select(p => p.Name).Distinct());
+        if (string.IsNullOrEmpty(available))
+        {
+            available = "none";
+        }
+
+        if (name is null)
+        {
+            return Active<T>(kind).FirstOrDefault()
+                ?? throw new PluginSelectionException($"no usable {kind} plugin was found (available: {available}); check `lanspread plugins`");
+        }
+
+        var match = candidates.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+        if (match is null)
+        {
+            throw new PluginSelectionException($"unknown {kind} '{name}' (available: {available})");
+        }
+
+        if (match.Status != PluginStatus.Active || match.Instance is not T part)
+        {
+            throw new PluginSelectionException($"{kind} '{name}' is {match.Status}: {match.Reason} (available: {available})");
+        }
+
+        return part;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var container in _containers)
+        {
+            container.Dispose();
+        }
+
+        // Unloading is cooperative and rarely complete (NOTES 7); the loaders are disposed, a reload
+        // needs a restart.
+        foreach (var loader in _loaders)
+        {
+            loader.Dispose();
+        }
+    }
+
+    private void LoadFolder(string folder, Dictionary<Type, object> hostValues)
+    {
+        var folderName = Path.GetFileName(folder);
+        var manifestPath = Path.Combine(folder, PluginManifest.FileName);
+        if (!File.Exists(manifestPath))
+        {
+            Fail(folderName, "?", PluginStatus.Malfunctioned, $"no {PluginManifest.FileName} in {folder}", folder);
+            return;
+        }
+
+        PluginManifest manifest;
+        try
+        {
+            manifest = PluginManifest.Read(manifestPath);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            Fail(folderName, "?", PluginStatus.Malfunctioned, ex.Message, folder);
+            return;
+        }
+
+        var target = Version.Parse(manifest.ContractVersion);
+        if (!ContractVersion.IsCompatible(target))
+        {
+            Fail(manifest.Id, manifest.Version, PluginStatus.Incompatible,
+                $"targets contract {target}, this host implements {ContractVersion.Current}", folder);
+            return;
+        }
+
+        var assemblies = new List<Assembly>();
+        foreach (var file in manifest.Assemblies)
+        {
+            var path = Path.Combine(folder, file);
+            try
+            {
+                var loader = PluginLoader.CreateFromAssemblyFile(path, SharedTypes, config => config.PreferSharedTypes = true);
+                _loaders.Add(loader);
+                var assembly = loader.LoadDefaultAssembly();
+                _ = assembly.GetTypes(); // validate eagerly (NOTES 5)
+                assemblies.Add(assembly);
+            }
+            catch (ReflectionTypeLoadException ex)
+            {
+                var first = ex.LoaderExceptions.FirstOrDefault(e => e is not null)?.Message ?? ex.Message;
+                Fail(manifest.Id, manifest.Version, PluginStatus.Malfunctioned, $"{file}: types failed to load: {first}", folder);
+                return;
+            }
+            catch (Exception ex)
+            {
+                Fail(manifest.Id, manifest.Version, PluginStatus.Malfunctioned, $"{file}: {ex.GetType().Name}: {ex.Message}", folder);
+                return;
+            }
+        }
+
+        CompositionHost container;
+        try
+        {
+            container = new ContainerConfiguration()
+                .WithAssemblies(assemblies)
+                .WithProvider(new HostValueExportProvider(hostValues))
+                .CreateContainer();
+            _containers.Add(container);
+        }
+        catch (Exception ex)
+        {
+            Fail(manifest.Id, manifest.Version, PluginStatus.Malfunctioned, $"composition failed: {ex.Message}", folder);
+            return;
+        }
+
+        var found = 0;
+        foreach (var (contract, kind) in Contracts)
+        {
+            found += ComposeParts(container, contract, kind, manifest, folder);
+        }
+
+        if (found == 0)
+        {
+            Fail(manifest.Id, manifest.Version, PluginStatus.Malfunctioned,
+                "no exported parts (is System.Composition.AttributedModel shared, and is the class exported by contract?)", folder);
+        }
+    }
+
+    private int ComposeParts(CompositionHost container, Type contract, string kind, PluginManifest manifest, string folder)
+    {
+        // Lazy<T, PluginExportMetadata> via reflection over the four contract types.
+        var lazyType = typeof(Lazy<,>).MakeGenericType(contract, typeof(PluginExportMetadata));
+        IEnumerable<object> exports;
+        try
+        {
+            exports = container.GetExports(lazyType).ToList();
+        }
+        catch (Exception ex)
+        {
+            Fail(manifest.Id, manifest.Version, PluginStatus.Malfunctioned, $"{kind} exports failed: {ex.Message}", folder);
+            return 1;
+        }
+
+        var count = 0;
+        foreach (var export in exports)
+        {
+            count++;
+            var metadata = (PluginExportMetadata)lazyType.GetProperty("Metadata")!.GetValue(export)!;
+            var name = string.IsNullOrEmpty(metadata.Name) ? manifest.Id : metadata.Name;
+            object? instance;
+            try
+            {
+                instance = lazyType.GetProperty("Value")!.GetValue(export);
+            }
+            catch (TargetInvocationException ex)
+            {
+                var inner = ex.InnerException ?? ex;
+                AddPart(manifest, kind, name, metadata.Priority, PluginStatus.Malfunctioned, $"constructor threw {inner.GetType().Name}: {inner.Message}", folder, null);
+                continue;
+            }
+
+            if (instance is IPlatformSupport { IsSupported: false } platform)
+            {
+                AddPart(manifest, kind, name, metadata.Priority, PluginStatus.NotSupported, platform.NotSupportedReason ?? "not supported on this platform", folder, instance);
+                continue;
+            }
+
+            AddPart(manifest, kind, name, metadata.Priority, PluginStatus.Active, null, folder, instance);
+        }
+
+        return count;
+    }
+
+    private void AddPart(PluginManifest manifest, string kind, string name, int priority, PluginStatus status, string? reason, string folder, object? instance)
+    {
+        if (status != PluginStatus.Active)
+        {
+            _logger.LogWarning("Plugin {PluginId} {Kind} {Name} is {Status}: {Reason}", manifest.Id, kind, name, status, reason);
+        }
+
+        _parts.Add(new PluginPart(manifest.Id, kind, name, manifest.Version, priority, status, reason, folder, instance));
+    }
+
+    private void Fail(string id, string version, PluginStatus status, string reason, string folder)
+    {
+        _logger.LogWarning("Plugin folder {Folder} is {Status}: {Reason}", folder, status, reason);
+        _parts.Add(new PluginPart(id, "?", id, version, 0, status, reason, folder, null));
+    }
+}

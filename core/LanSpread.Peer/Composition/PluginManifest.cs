@@ -1,0 +1,55 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace LanSpread.Peer.Composition;
+
+/// <summary>
+/// The <c>plugin.json</c> beside a plugin's assemblies (Jellyfin's <c>meta.json</c> is the model).
+/// </summary>
+public sealed record PluginManifest(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("version")] string Version,
+    [property: JsonPropertyName("contractVersion")] string ContractVersion,
+    [property: JsonPropertyName("assemblies")] IReadOnlyList<string> Assemblies,
+    [property: JsonPropertyName("description")] string? Description = null)
+{
+    /// <summary>The manifest's file name.</summary>
+    public const string FileName = "plugin.json";
+
+    private static readonly JsonSerializerOptions Options = new() { PropertyNameCaseInsensitive = true };
+
+    /// <summary>Reads and validates a manifest; throws <see cref="InvalidDataException"/> with the problem.</summary>
+    public static PluginManifest Read(string path)
+    {
+        PluginManifest? manifest;
+        try
+        {
+            using var stream = File.OpenRead(path);
+            manifest = JsonSerializer.Deserialize<PluginManifest>(stream, Options);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"{path}: not a valid plugin manifest ({ex.Message})", ex);
+        }
+
+        if (manifest is null || string.IsNullOrWhiteSpace(manifest.Id) || manifest.Assemblies is not { Count: > 0 })
+        {
+            throw new InvalidDataException($"{path}: a plugin manifest needs an id and at least one assembly");
+        }
+
+        if (!System.Version.TryParse(manifest.ContractVersion, out _))
+        {
+            throw new InvalidDataException($"{path}: contractVersion '{manifest.ContractVersion}' is not a version");
+        }
+
+        foreach (var assembly in manifest.Assemblies)
+        {
+            if (Path.GetFileName(assembly) != assembly || !assembly.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidDataException($"{path}: assembly '{assembly}' must be a .dll file name in the plugin folder");
+            }
+        }
+
+        return manifest;
+    }
+}

@@ -1,0 +1,70 @@
+namespace LanSpread.Peer.FileSystem;
+
+/// <summary>
+/// Turns a relative path from the wire into a file inside a game root, or refuses it. Refused: empty,
+/// absolute, drive letters, backslashes, <c>..</c>, control characters, reserved (bookkeeping or
+/// <c>local/</c>) names, and any path whose existing components are symlinks leading out of the root.
+/// </summary>
+public static class GamePathResolver
+{
+    public static bool TryResolve(string gameRoot, string? relativePath, out string fullPath, out string problem)
+    {
+        fullPath = string.Empty;
+        problem = string.Empty;
+        if (string.IsNullOrEmpty(relativePath) || relativePath.Length > 4096)
+        {
+            problem = "empty or overlong path";
+            return false;
+        }
+
+        if (relativePath.StartsWith('/') || relativePath.Contains('\\', StringComparison.Ordinal)
+            || (relativePath.Length >= 2 && relativePath[1] == ':'))
+        {
+            problem = "absolute paths, drive letters and backslashes are not allowed";
+            return false;
+        }
+
+        var segments = relativePath.Split('/');
+        foreach (var segment in segments)
+        {
+            if (segment.Length == 0 || segment == "." || segment == "..")
+            {
+                problem = "the path leaves the game root or has empty segments";
+                return false;
+            }
+
+            if (segment.Any(char.IsControl))
+            {
+                problem = "control characters are not allowed";
+                return false;
+            }
+        }
+
+        if (GameRootLayout.IsReservedTopLevel(segments[0]))
+        {
+            problem = $"'{segments[0]}' is reserved and never served";
+            return false;
+        }
+
+        var root = Path.GetFullPath(gameRoot);
+        var current = root;
+        foreach (var segment in segments)
+        {
+            current = Path.Combine(current, segment);
+            var info = new FileInfo(current);
+            if (info.LinkTarget is not null)
+            {
+                var target = info.ResolveLinkTarget(returnFinalTarget: true);
+                var resolved = target is null ? null : Path.GetFullPath(target.FullName);
+                if (resolved is null || !(resolved + Path.DirectorySeparatorChar).StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                {
+                    problem = "a symbolic link in the path points outside the game root";
+                    return false;
+                }
+            }
+        }
+
+        fullPath = current;
+        return true;
+    }
+}

@@ -1,0 +1,126 @@
+using System.Net;
+using LanSpread.Core.Model;
+using LanSpread.Core.Transport;
+using LanSpread.Peer.Protocol;
+using Microsoft.Win32.SafeHandles;
+
+namespace LanSpread.Peer.Peers;
+
+/// <summary>Requests to one connected peer, each on its own stream.</summary>
+public sealed class PeerClient : IAsyncDisposable
+{
+    private readonly ITransportConnection _connection;
+
+    public PeerClient(ITransportConnection connection, string name)
+    {
+        _connection = connection;
+        Name = name;
+    }
+
+    public PeerId Id => _connection.RemotePeerId;
+
+    public string Name { get; set; }
+
+    public IPEndPoint EndPoint => _connection.RemoteEndPoint;
+
+    public PeerRef Ref => new(Name, Id);
+
+    public Task<Response> PingAsync(CancellationToken cancellationToken) =>
+        RequestAsync(new Request(ProtocolConstants.Version, RequestType.Ping), cancellationToken);
+
+    public async Task<Response> ListGamesAsync(CancellationToken cancellationToken) =>
+        await RequestAsync(new Request(ProtocolConstants.Version, RequestType.ListGames), cancellationToken);
+
+    public async Task<GameDetails> GetGameAsync(string id, CancellationToken cancellationToken)
+    {
+        var response = await RequestAsync(new Request(ProtocolConstants.Version, RequestType.GetGame, id), cancellationToken);
+        return response.Details ?? throw new ProtocolException(ErrorCode.Malformed, "GetGame answer without details");
+    }
+
+    /// <summary>
+    /// Fetches <paramref name="length"/> bytes of a file and writes them at the same offset of
+    /// <paramref name="target"/> with positioned writes (never truncating). Returns the bytes written.
+    /// </summary>
+    public async Task<long> FetchChunkAsync(string game, string path, long offset, long length, SafeFileHandle target, Memory<byte> buffer, Action<int>? progress, CancellationToken cancellationToken)
+    {
+        await using var stream = await _connection.OpenStreamAsync(cancellationToken);
+        await FrameCodec.WriteRequestAsync(stream.Stream, new Request(ProtocolConstants.Version, RequestType.GetGameFileChunk, game, path, offset, length), cancellationToken);
+        var response = await ReadResponseAsync(stream, cancellationToken);
+        if (response.DataLength != length)
+        {
+            throw new ProtocolException(ErrorCode.Malformed, $"peer announced {response.DataLength} bytes for a {length}-byte chunk");
+        }
+
+        long done = 0;
+        while (done < length)
+        {
+            var want = (int)Math.Min(buffer.Length, length - done);
+            var read = await stream.Stream.ReadAsync(buffer[..want], cancellationToken);
+            if (read == 0)
+            {
+                throw new IOException($"peer closed the stream after {done} of {length} bytes");
+            }
+
+            try
+            {
+                await RandomAccess.WriteAsync(target, buffer[..read], offset + done, cancellationToken);
+            }
+            catch (IOException ex)
+            {
+                throw new Download.LocalWriteException($"cannot write '{path}' at {offset + done}: {ex.Message}", ex);
+            }
+
+            done += read;
+            progress?.Invoke(read);
+        }
+
+        stream.MarkCompleted();
+        return done;
+    }
+
+    /// <summary>Fetches a small whole file into memory (the version sentinel).</summary>
+    public async Task<byte[]> FetchBytesAsync(string game, string path, long length, CancellationToken cancellationToken)
+    {
+        await using var stream = await _connection.OpenStreamAsync(cancellationToken);
+        await FrameCodec.WriteRequestAsync(stream.Stream, new Request(ProtocolConstants.Version, RequestType.GetGameFileData, game, path), cancellationToken);
+        var response = await ReadResponseAsync(stream, cancellationToken);
+        if (response.DataLength != length)
+        {
+            throw new ProtocolException(ErrorCode.Malformed, $"'{path}' is {response.DataLength} bytes on the peer, {length} were listed");
+        }
+
+        var bytes = new byte[length];
+        await stream.Stream.ReadExactlyAsync(bytes, cancellationToken);
+        stream.MarkCompleted();
+        return bytes;
+    }
+
+    public ValueTask DisposeAsync() => _connection.DisposeAsync();
+
+    private async Task<Response> RequestAsync(Request request, CancellationToken cancellationToken)
+    {
+        await using var stream = await _connection.OpenStreamAsync(cancellationToken);
+        await FrameCodec.WriteRequestAsync(stream.Stream, request, cancellationToken);
+        var response = await ReadResponseAsync(stream, cancellationToken);
+        stream.MarkCompleted();
+        return response;
+    }
+
+    private static async Task<Response> ReadResponseAsync(IPeerStream stream, CancellationToken cancellationToken)
+    {
+        var response = await FrameCodec.ReadResponseAsync(stream.Stream, cancellationToken);
+        if (response.V != ProtocolConstants.Version)
+        {
+            throw new ProtocolException(ErrorCode.IncompatibleVersion,
+                $"peer speaks protocol version {response.V}, this peer speaks {ProtocolConstants.Version}; update LanSpread on one side");
+        }
+
+        if (!response.Ok)
+        {
+            stream.MarkCompleted();
+            throw new ProtocolException(response.Code ?? ErrorCode.Internal, response.Error ?? "peer reported an error");
+        }
+
+        return response;
+    }
+}

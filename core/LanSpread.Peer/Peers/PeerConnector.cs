@@ -1,0 +1,190 @@
+using System.Collections.Concurrent;
+using System.Net;
+using LanSpread.Core.Discovery;
+using LanSpread.Core.Events;
+using LanSpread.Core.Model;
+using LanSpread.Peer.Runtime;
+using Microsoft.Extensions.Logging;
+
+namespace LanSpread.Peer.Peers;
+
+/// <summary>
+/// Membership: turns discovery sightings into verified connections (identity checked by the transport),
+/// learns each peer's name and games, and removes peers that say goodbye or stop answering. It is the
+/// <see cref="IDiscoveryObserver"/> of every discovery mechanism, so mDNS and static peers share one path.
+/// </summary>
+internal sealed class PeerConnector : IDiscoveryObserver, IAsyncDisposable
+{
+    private readonly RuntimeContext _context;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<PeerId, PeerClient> _clients = new();
+    private readonly ConcurrentDictionary<string, byte> _connecting = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<PeerId, long> _revisions = new();
+
+    public PeerConnector(RuntimeContext context)
+    {
+        _context = context;
+        _logger = context.LoggerFactory.CreateLogger<PeerConnector>();
+    }
+
+    public IReadOnlyCollection<PeerClient> Clients => _clients.Values.ToList();
+
+    public PeerClient? Find(PeerId id) => _clients.GetValueOrDefault(id);
+
+    public void OnPeerFound(DiscoveredPeer peer)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        if (peer.PeerId is { } id && (id == _context.Credentials.PeerId || _clients.ContainsKey(id)))
+        {
+            return;
+        }
+
+        if (peer.PeerId is null && _clients.Values.Any(c => peer.EndPoints.Any(e => SameEndPoint(e, c.EndPoint))))
+        {
+            return;
+        }
+
+        if (peer.ProtocolVersion != 0 && peer.ProtocolVersion != Protocol.ProtocolConstants.Version)
+        {
+            _logger.LogWarning("Ignoring {Peer}: it speaks protocol version {Version}, this peer speaks {Ours}", peer.Name, peer.ProtocolVersion, Protocol.ProtocolConstants.Version);
+            return;
+        }
+
+        var key = peer.PeerId?.Value ?? string.Join(',', peer.EndPoints);
+        if (!_connecting.TryAdd(key, 0))
+        {
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await ConnectAsync(peer, _context.Stopping);
+            }
+            finally
+            {
+                _connecting.TryRemove(key, out _);
+            }
+        });
+    }
+
+    public void OnPeerGone(PeerId peerId, string reason) => _ = RemoveAsync(peerId, reason);
+
+    public async Task RemoveAsync(PeerId peerId, string reason)
+    {
+        if (!_clients.TryRemove(peerId, out var client))
+        {
+            return;
+        }
+
+        _revisions.TryRemove(peerId, out _);
+        await client.DisposeAsync();
+        var removed = _context.PeerGameDb.Remove(peerId, out var address);
+        if (removed is not null)
+        {
+            _logger.LogInformation("Peer {Name} ({Id}) lost: {Reason}", removed.Name, peerId.Abbreviated, reason);
+            _context.Events.Publish(new PeerLost(removed.Name, peerId, address, reason));
+            _context.Events.Publish(new PeerCountChanged(_context.PeerGameDb.Count));
+            _context.PublishSnapshot();
+        }
+    }
+
+    /// <summary>Re-lists a peer's games when its library revision moved (learned from pings).</summary>
+    public async Task RefreshIfChangedAsync(PeerClient client, long revision, CancellationToken cancellationToken)
+    {
+        if (_revisions.TryGetValue(client.Id, out var known) && known == revision)
+        {
+            return;
+        }
+
+        await RefreshGamesAsync(client, cancellationToken);
+    }
+
+    public async Task RefreshGamesAsync(PeerClient client, CancellationToken cancellationToken)
+    {
+        var list = await client.ListGamesAsync(cancellationToken);
+        _revisions[client.Id] = list.Revision;
+        if (_context.PeerGameDb.SetGames(client.Id, list.Games ?? []))
+        {
+            _context.PublishSnapshot();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var client in _clients.Values)
+        {
+            await client.DisposeAsync();
+        }
+
+        _clients.Clear();
+    }
+
+    private static bool SameEndPoint(IPEndPoint a, IPEndPoint b) =>
+        a.Port == b.Port && (a.Address.Equals(b.Address) || a.Address.MapToIPv6().Equals(b.Address.MapToIPv6()));
+
+    private async Task ConnectAsync(DiscoveredPeer peer, CancellationToken cancellationToken)
+    {
+        foreach (var endPoint in peer.EndPoints)
+        {
+            PeerClient? client = null;
+            try
+            {
+                var connection = await _context.Transport.ConnectAsync(endPoint, peer.PeerId, _context.Credentials, cancellationToken);
+                client = new PeerClient(connection, peer.Name);
+                if (client.Id == _context.Credentials.PeerId)
+                {
+                    await client.DisposeAsync(); // a static --peer pointing at ourselves
+                    return;
+                }
+
+                var pong = await client.PingAsync(cancellationToken);
+                client.Name = string.IsNullOrWhiteSpace(pong.Name) ? peer.Name : pong.Name;
+                if (!_clients.TryAdd(client.Id, client))
+                {
+                    await client.DisposeAsync();
+                    return;
+                }
+
+                var address = endPoint.ToString();
+                var isNew = _context.PeerGameDb.Upsert(client.Id, client.Name, address);
+                await RefreshGamesAsync(client, cancellationToken);
+                if (isNew)
+                {
+                    _logger.LogInformation("Peer {Name} ({Id}) at {Address} via {Source}", client.Name, client.Id.Abbreviated, address, peer.Source);
+                    _context.Events.Publish(new PeerDiscovered(client.Name, client.Id, address));
+                    _context.Events.Publish(new PeerCountChanged(_context.PeerGameDb.Count));
+                    _context.PublishSnapshot();
+                }
+
+                return;
+            }
+            catch (Core.Transport.PeerIdentityMismatchException ex)
+            {
+                _logger.LogWarning("Refused peer {Name} at {EndPoint}: {Error}", peer.Name, endPoint, ex.Message);
+                if (client is not null)
+                {
+                    await client.DisposeAsync();
+                }
+
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                _logger.LogDebug("Could not reach {Name} at {EndPoint}: {Error}", peer.Name, endPoint, ex.Message);
+                if (client is not null)
+                {
+                    if (_clients.TryGetValue(client.Id, out var registered) && ReferenceEquals(registered, client))
+                    {
+                        await RemoveAsync(client.Id, $"failed while joining: {ex.Message}");
+                    }
+                    else
+                    {
+                        await client.DisposeAsync();
+                    }
+                }
+            }
+        }
+    }
+}

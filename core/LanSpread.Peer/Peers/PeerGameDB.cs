@@ -1,0 +1,209 @@
+using LanSpread.Core.Model;
+using LanSpread.Peer.Library;
+
+namespace LanSpread.Peer.Peers;
+
+/// <summary>
+/// What the discovered peers advertise: each peer's games, the latest version per title, the last
+/// file list per peer and game. Thread-safe. <see cref="Merge"/> also folds in the local library, so
+/// titles only this peer has are listed too (a known gap of the original).
+/// </summary>
+public sealed class PeerGameDB
+{
+    private readonly Dictionary<PeerId, PeerRecord> _peers = [];
+    private readonly Lock _gate = new();
+
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _peers.Count;
+            }
+        }
+    }
+
+    /// <summary>Adds or refreshes a peer; true when it is new.</summary>
+    public bool Upsert(PeerId id, string name, string address)
+    {
+        lock (_gate)
+        {
+            if (_peers.TryGetValue(id, out var existing))
+            {
+                existing.Name = name;
+                existing.Address = address;
+                return false;
+            }
+
+            _peers[id] = new PeerRecord(id, name, address);
+            return true;
+        }
+    }
+
+    public PeerRef? Remove(PeerId id, out string address)
+    {
+        lock (_gate)
+        {
+            if (_peers.Remove(id, out var record))
+            {
+                address = record.Address;
+                return new PeerRef(record.Name, id);
+            }
+        }
+
+        address = string.Empty;
+        return null;
+    }
+
+    public bool Contains(PeerId id)
+    {
+        lock (_gate)
+        {
+            return _peers.ContainsKey(id);
+        }
+    }
+
+    public IReadOnlyList<PeerRef> Peers()
+    {
+        lock (_gate)
+        {
+            return _peers.Values.Select(p => new PeerRef(p.Name, p.Id)).ToList();
+        }
+    }
+
+    public string? NameOf(PeerId id)
+    {
+        lock (_gate)
+        {
+            return _peers.GetValueOrDefault(id)?.Name;
+        }
+    }
+
+    /// <summary>Replaces what a peer offers; true when it changed.</summary>
+    public bool SetGames(PeerId id, IReadOnlyList<GameSummary> games)
+    {
+        lock (_gate)
+        {
+            if (!_peers.TryGetValue(id, out var record))
+            {
+                return false;
+            }
+
+            var changed = record.Games.Count != games.Count || games.Any(g => !record.Games.TryGetValue(g.Id, out var old) || old != g);
+            record.Games = games.ToDictionary(g => g.Id, StringComparer.Ordinal);
+            foreach (var stale in record.Files.Keys.Where(k => !record.Games.ContainsKey(k)).ToList())
+            {
+                record.Files.Remove(stale);
+            }
+
+            return changed;
+        }
+    }
+
+    public void SetFiles(PeerId id, GameDetails details)
+    {
+        lock (_gate)
+        {
+            if (_peers.TryGetValue(id, out var record))
+            {
+                record.Files[details.Id] = details;
+            }
+        }
+    }
+
+    public GameDetails? FilesOf(PeerId id, string gameId)
+    {
+        lock (_gate)
+        {
+            return _peers.GetValueOrDefault(id)?.Files.GetValueOrDefault(gameId);
+        }
+    }
+
+    /// <summary>The newest version any peer offers, or null.</summary>
+    public string? LatestVersion(string gameId)
+    {
+        lock (_gate)
+        {
+            string? latest = null;
+            foreach (var peer in _peers.Values)
+            {
+                if (peer.Games.TryGetValue(gameId, out var game) && GameVersion.Compare(game.Version, latest) > 0)
+                {
+                    latest = game.Version;
+                }
+            }
+
+            return latest;
+        }
+    }
+
+    /// <summary>The peers that offer exactly the latest version of a game.</summary>
+    public IReadOnlyList<PeerRef> PeersWithLatest(string gameId)
+    {
+        lock (_gate)
+        {
+            var latest = LatestVersion(gameId);
+            return latest is null
+                ? []
+                : _peers.Values.Where(p => p.Games.TryGetValue(gameId, out var g) && GameVersion.Compare(g.Version, latest) == 0)
+                    .Select(p => new PeerRef(p.Name, p.Id)).ToList();
+        }
+    }
+
+    /// <summary>The merged library: every catalog title that is local or offered, with both sides' state.</summary>
+    public IReadOnlyList<Game> Merge(GameDB local, GameCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(local);
+        ArgumentNullException.ThrowIfNull(catalog);
+        lock (_gate)
+        {
+            var ids = new SortedSet<string>(local.Games.Keys, StringComparer.Ordinal);
+            foreach (var peer in _peers.Values)
+            {
+                ids.UnionWith(peer.Games.Keys);
+            }
+
+            var games = new List<Game>();
+            foreach (var id in ids)
+            {
+                var mine = local.Find(id);
+                var entry = catalog.Find(id);
+                var offered = LatestVersion(id);
+                var latest = GameVersion.Compare(mine?.Version, offered) >= 0 && mine?.IsDownloaded == true ? mine.Version : offered;
+                var withLatest = offered is null ? 0 : PeersWithLatest(id).Count;
+                var size = mine?.IsDownloaded == true
+                    ? mine.Size
+                    : _peers.Values.Select(p => p.Games.GetValueOrDefault(id)).Where(g => g is not null && g.Version == offered).Select(g => g!.Size).FirstOrDefault();
+                games.Add(new Game(
+                    id,
+                    entry?.Name ?? id,
+                    entry?.Description ?? string.Empty,
+                    entry?.Genre ?? string.Empty,
+                    entry?.MaxPlayers ?? 0,
+                    size,
+                    mine?.Version,
+                    latest,
+                    mine?.IsDownloaded ?? false,
+                    mine?.IsInstalled ?? false,
+                    withLatest,
+                    entry is not null));
+            }
+
+            return games;
+        }
+    }
+
+    private sealed class PeerRecord(PeerId id, string name, string address)
+    {
+        public PeerId Id { get; } = id;
+
+        public string Name { get; set; } = name;
+
+        public string Address { get; set; } = address;
+
+        public Dictionary<string, GameSummary> Games { get; set; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, GameDetails> Files { get; } = new(StringComparer.Ordinal);
+    }
+}

@@ -1,0 +1,132 @@
+using System.Threading.Channels;
+using LanSpread.Core.Commands;
+using LanSpread.Core.Events;
+using LanSpread.Peer.Download;
+using LanSpread.Peer.Library;
+using Microsoft.Extensions.Logging;
+
+namespace LanSpread.Peer.Runtime;
+
+/// <summary>
+/// Reads <see cref="PeerCommand"/>s in order and starts the work each asks for. Quick commands are
+/// answered inline; downloads and installs run as their own tasks. Every command gets an answer: an
+/// event of its own, or <see cref="CommandFailed"/> with a reason — never silence.
+/// </summary>
+internal sealed class CommandDispatcher(RuntimeContext context, DownloadPipeline downloads, InstallCoordinator installs, LocalGameMonitor monitor)
+{
+    private readonly ILogger _logger = context.LoggerFactory.CreateLogger<CommandDispatcher>();
+    private readonly List<Task> _work = [];
+
+    public async Task RunAsync(ChannelReader<PeerCommand> commands, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var command in commands.ReadAllAsync(cancellationToken))
+            {
+                try
+                {
+                    Dispatch(command, cancellationToken);
+                }
+                catch (Exception ex)
+                {
+                    _logger.LogError(ex, "Command {Command} failed", command.GetType().Name);
+                    context.Events.Publish(new CommandFailed(command.GetType().Name, ex.Message));
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        Task[] running;
+        lock (_work)
+        {
+            running = [.. _work];
+        }
+
+        await Task.WhenAll(running).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    private void Dispatch(PeerCommand command, CancellationToken cancellationToken)
+    {
+        switch (command)
+        {
+            case ListGames:
+                context.PublishSnapshot();
+                break;
+            case GetPeerCount:
+                context.Events.Publish(new PeerCountChanged(context.PeerGameDb.Count));
+                break;
+            case GetGame get:
+                Run(() => downloads.FetchDetailsAsync(get.Id, cancellationToken));
+                break;
+            case FetchLatestFromPeers fetch:
+                Run(() => downloads.FetchDetailsAsync(fetch.Id, cancellationToken));
+                break;
+            case DownloadGameFiles download:
+                Run(async () =>
+                {
+                    if (await downloads.DownloadAsync(download.Id, download.Files, cancellationToken) && context.Options.InstallAfterDownload)
+                    {
+                        await installs.InstallAsync(download.Id, cancellationToken);
+                    }
+                });
+                break;
+            case CancelDownload cancel:
+                if (!downloads.Cancel(cancel.Id, "cancelled by the user"))
+                {
+                    context.Events.Publish(new CommandFailed(nameof(CancelDownload), $"no download of '{cancel.Id}' is running"));
+                }
+
+                break;
+            case InstallGame install:
+                Run(() => installs.InstallAsync(install.Id, cancellationToken));
+                break;
+            case UninstallGame uninstall:
+                Run(() => installs.UninstallAsync(uninstall.Id, cancellationToken));
+                break;
+            case SetGameDir set:
+                try
+                {
+                    context.Library.SetGameDirectory(set.Path);
+                }
+                catch (ArgumentException ex)
+                {
+                    context.Events.Publish(new CommandFailed(nameof(SetGameDir), ex.Message));
+                    break;
+                }
+
+                monitor.Watch();
+                context.Events.Publish(new GameDirChanged(context.Library.GameDirectory));
+                context.PublishLocalChange();
+                break;
+            default:
+                context.Events.Publish(new CommandFailed(command.GetType().Name, "this runtime does not know the command"));
+                break;
+        }
+    }
+
+    private void Run(Func<Task> work)
+    {
+        var task = Task.Run(async () =>
+        {
+            try
+            {
+                await work();
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            catch (Exception ex)
+            {
+                _logger.LogError(ex, "Background command failed");
+                context.Events.Publish(new RuntimeFailed("commands", ex.Message));
+            }
+        });
+        lock (_work)
+        {
+            _work.RemoveAll(t => t.IsCompleted);
+            _work.Add(task);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using System.Net;
+
+namespace LanSpread.Peer.Runtime;
+
+/// <summary>Settings of one peer runtime. Defaults suit a LAN party; tests shorten the intervals.</summary>
+public sealed class PeerRuntimeOptions
+{
+    /// <summary>The well-known default port.</summary>
+    public const int DefaultPort = 42420;
+
+    /// <summary>This peer's display name.</summary>
+    public string Name { get; set; } = Environment.MachineName;
+
+    /// <summary>Where identity and the library index live.</summary>
+    public string DataDirectory { get; set; } = DefaultDataDirectory();
+
+    /// <summary>Where the server listens.</summary>
+    public IPEndPoint ListenEndPoint { get; set; } = new(IPAddress.IPv6Any, DefaultPort);
+
+    /// <summary>Bytes per chunk request (4 MiB by measurement, see docs/BENCHMARKS.md).</summary>
+    public int ChunkSize { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Chunk requests in flight per peer.</summary>
+    public int ChunksInFlightPerPeer { get; set; } = 4;
+
+    /// <summary>Retry rounds for failed chunks.</summary>
+    public int MaxRetryCount { get; set; } = 3;
+
+    /// <summary>How often known peers are pinged.</summary>
+    public TimeSpan PingInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Missed pings after which a peer is pruned.</summary>
+    public int PingMissesBeforeLost { get; set; } = 3;
+
+    /// <summary>The fallback full scan that catches what the watcher missed.</summary>
+    public TimeSpan FallbackScanInterval { get; set; } = TimeSpan.FromSeconds(300);
+
+    /// <summary>Quiet time before a watched change triggers a rescan.</summary>
+    public TimeSpan RescanDebounce { get; set; } = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>Install automatically after a download finishes.</summary>
+    public bool InstallAfterDownload { get; set; } = true;
+
+    /// <summary>Time a server allows a client to send its request.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    public static string DefaultDataDirectory() =>
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create) is { Length: > 0 } local
+            ? local
+            : Path.GetTempPath(), "lanspread");
+}

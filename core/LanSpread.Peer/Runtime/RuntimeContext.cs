@@ -1,0 +1,48 @@
+using LanSpread.Core.Events;
+using LanSpread.Core.Installing;
+using LanSpread.Core.Planning;
+using LanSpread.Core.Transport;
+using LanSpread.Peer.Library;
+using LanSpread.Peer.Peers;
+using Microsoft.Extensions.Logging;
+
+namespace LanSpread.Peer.Runtime;
+
+/// <summary>What the runtime's services share. Built once by PeerRuntime.StartAsync.</summary>
+internal sealed class RuntimeContext
+{
+    public required PeerRuntimeOptions Options { get; init; }
+
+    public required TransportCredentials Credentials { get; init; }
+
+    public required ITransport Transport { get; init; }
+
+    public required IChunkPlanner Planner { get; init; }
+
+    public required IInstallTransaction Installer { get; init; }
+
+    public required GameCatalog Catalog { get; init; }
+
+    public required LocalLibrary Library { get; init; }
+
+    public required PeerGameDB PeerGameDb { get; init; }
+
+    public required EventBus Events { get; init; }
+
+    public required OperationTracker Operations { get; init; }
+
+    public required ILoggerFactory LoggerFactory { get; init; }
+
+    public required CancellationToken Stopping { get; init; }
+
+    public PeerConnector Connector { get; set; } = null!;
+
+    public void PublishSnapshot() =>
+        Events.Publish(new LibrarySnapshot(PeerGameDb.Merge(Library.Snapshot(), Catalog)));
+
+    public void PublishLocalChange()
+    {
+        Events.Publish(new LocalLibraryChanged(Library.Snapshot().Games.Values.OrderBy(g => g.Id, StringComparer.Ordinal).ToList()));
+        PublishSnapshot();
+    }
+}

@@ -1,0 +1,14 @@
+namespace LanSpread.Unpack.Rar;
+
+/// <summary>Tuning of the RAR unpacker.</summary>
+public sealed class RarUnpackerOptions
+{
+    /// <summary>File name patterns (at the game root) that hold a game's archive.</summary>
+    public IReadOnlyList<string> ArchivePatterns { get; set; } = ["*.eti"];
+
+    /// <summary>Copy buffer size for extraction.</summary>
+    public int BufferSize { get; set; } = 1024 * 1024;
+
+    /// <summary>Use the stored-RAR5 fast path (plain copy + CRC32 check) where the archive allows it.</summary>
+    public bool UseStoredFastPath { get; set; } = true;
+}

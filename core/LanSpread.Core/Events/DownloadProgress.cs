@@ -8,5 +8,6 @@ namespace LanSpread.Core.Events;
 public sealed record DownloadProgress(string Game, long BytesDone, long TotalBytes, double BytesPerSecond) : PeerEvent
 {
     /// <inheritdoc />
+    [System.Text.Json.Serialization.JsonIgnore]
     public override bool IsLifecycle => false;
 }

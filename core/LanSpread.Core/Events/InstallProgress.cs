@@ -7,5 +7,6 @@ namespace LanSpread.Core.Events;
 public sealed record InstallProgress(string Game, long BytesDone, long TotalBytes) : PeerEvent
 {
     /// <inheritdoc />
+    [System.Text.Json.Serialization.JsonIgnore]
     public override bool IsLifecycle => false;
 }

@@ -7,5 +7,6 @@ namespace LanSpread.Core.Events;
 public sealed record LibrarySnapshot(IReadOnlyList<Game> Games) : PeerEvent
 {
     /// <inheritdoc />
+    [System.Text.Json.Serialization.JsonIgnore]
     public override bool IsLifecycle => false;
 }

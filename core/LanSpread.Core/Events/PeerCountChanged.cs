@@ -5,5 +5,6 @@ namespace LanSpread.Core.Events;
 public sealed record PeerCountChanged(int Count) : PeerEvent
 {
     /// <inheritdoc />
+    [System.Text.Json.Serialization.JsonIgnore]
     public override bool IsLifecycle => false;
 }

@@ -1,0 +1,36 @@
+using System.Net;
+
+namespace LanSpread.Peer.Hosting;
+
+/// <summary>The common options every host takes (DESIGN C.1), already parsed.</summary>
+public sealed record PeerHostSettings
+{
+    public required string GameDirectory { get; init; }
+
+    public string? DataDirectory { get; init; }
+
+    public string? Name { get; init; }
+
+    public IPEndPoint? Listen { get; init; }
+
+    public IReadOnlyList<IPEndPoint> StaticPeers { get; init; } = [];
+
+    public bool NoMdns { get; init; }
+
+    public string? CatalogFile { get; init; }
+
+    public string? Transport { get; init; }
+
+    public string? Planner { get; init; }
+
+    public IReadOnlyList<string> PluginDirectories { get; init; } = [];
+
+    public int? ChunkSize { get; init; }
+
+    public bool InstallAfterDownload { get; init; } = true;
+
+    public IReadOnlyDictionary<string, string> PluginSettings { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Lets tests and benchmarks shorten intervals.</summary>
+    public Action<Runtime.PeerRuntimeOptions>? Configure { get; init; }
+}

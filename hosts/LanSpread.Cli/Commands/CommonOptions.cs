@@ -1,0 +1,120 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Net;
+using LanSpread.Peer.Discovery;
+using LanSpread.Peer.Hosting;
+using LanSpread.Peer.Runtime;
+using Microsoft.Extensions.Logging;
+
+namespace LanSpread.Cli.Commands;
+
+/// <summary>The options every peer-running verb takes (DESIGN C.1), and their parsing into <see cref="PeerHostSettings"/>.</summary>
+internal sealed class CommonOptions
+{
+    public Option<DirectoryInfo> Games { get; } = new("--games") { Description = "The game directory (one folder per game)", Required = true };
+
+    public Option<string?> Data { get; } = new("--data") { Description = "Identity and index directory (default: per-user)" };
+
+    public Option<string?> Name { get; } = new("--name") { Description = "This peer's display name (default: machine name)" };
+
+    public Option<string?> Listen { get; } = new("--listen") { Description = $"Listen address ADDR:PORT (default: all interfaces, port {PeerRuntimeOptions.DefaultPort})" };
+
+    public Option<string[]> Peer { get; } = new("--peer") { Description = "A static peer HOST:PORT (repeatable)", AllowMultipleArgumentsPerToken = false };
+
+    public Option<bool> NoMdns { get; } = new("--no-mdns") { Description = "Do not use mDNS discovery" };
+
+    public Option<FileInfo?> Catalog { get; } = new("--catalog") { Description = "A catalog file that extends (or with \"replace\": true replaces) the bundled one" };
+
+    public Option<string?> Transport { get; } = new("--transport") { Description = "Transport plugin by name (tls, quic; default: best supported)" };
+
+    public Option<string?> Planner { get; } = new("--planner") { Description = "Chunk planner plugin by name (default: highest priority)" };
+
+    public Option<string[]> Plugins { get; } = new("--plugins") { Description = "Extra plugin directory (repeatable)" };
+
+    public Option<string?> ChunkSize { get; } = new("--chunk-size") { Description = "Bytes per chunk request, e.g. 4M (default 4M)" };
+
+    public Option<string[]> Set { get; } = new("--set") { Description = "Plugin setting KEY=VALUE, e.g. tls.connectionsPerPeer=4 (repeatable)" };
+
+    public Option<LogLevel> LogLevel { get; } = new("--log-level") { Description = "Log level on stderr", DefaultValueFactory = _ => Microsoft.Extensions.Logging.LogLevel.Information };
+
+    public Option<bool> Json { get; } = new("--json") { Description = "Force JSONL output even on a terminal" };
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { Games, Data, Name, Listen, Peer, NoMdns, Catalog, Transport, Planner, Plugins, ChunkSize, Set, LogLevel, Json })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    public PeerHostSettings Parse(ParseResult result, bool installAfterDownload = true)
+    {
+        var settings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var pair in result.GetValue(Set) ?? [])
+        {
+            var eq = pair.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                throw new UsageException($"--set '{pair}': expected KEY=VALUE");
+            }
+
+            settings[pair[..eq]] = pair[(eq + 1)..];
+        }
+
+        IPEndPoint? listen = null;
+        if (result.GetValue(Listen) is { } listenText)
+        {
+            if (!IPEndPoint.TryParse(listenText, out listen))
+            {
+                throw new UsageException($"--listen '{listenText}' is not ADDR:PORT (e.g. 0.0.0.0:{PeerRuntimeOptions.DefaultPort} or [::]:{PeerRuntimeOptions.DefaultPort})");
+            }
+        }
+
+        var peers = new List<IPEndPoint>();
+        foreach (var peer in result.GetValue(Peer) ?? [])
+        {
+            try
+            {
+                peers.Add(StaticPeerDiscovery.Parse(peer, PeerRuntimeOptions.DefaultPort));
+            }
+            catch (FormatException ex)
+            {
+                throw new UsageException($"--peer: {ex.Message}");
+            }
+        }
+
+        return new PeerHostSettings
+        {
+            GameDirectory = result.GetValue(Games)!.FullName,
+            DataDirectory = result.GetValue(Data),
+            Name = result.GetValue(Name),
+            Listen = listen,
+            StaticPeers = peers,
+            NoMdns = result.GetValue(NoMdns),
+            CatalogFile = result.GetValue(Catalog)?.FullName,
+            Transport = result.GetValue(Transport),
+            Planner = result.GetValue(Planner),
+            PluginDirectories = result.GetValue(Plugins) ?? [],
+            ChunkSize = ParseSize(result.GetValue(ChunkSize)),
+            InstallAfterDownload = installAfterDownload,
+            PluginSettings = settings,
+        };
+    }
+
+    public static int? ParseSize(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        var multiplier = char.ToUpperInvariant(text[^1]) switch { 'K' => 1024L, 'M' => 1024L * 1024, 'G' => 1024L * 1024 * 1024, _ => 1L };
+        var digits = multiplier == 1 ? text : text[..^1];
+        if (!long.TryParse(digits, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value <= 0 || value * multiplier > 256L * 1024 * 1024)
+        {
+            throw new UsageException($"--chunk-size '{text}' must be a positive size up to 256M (e.g. 4M, 512K)");
+        }
+
+        return (int)(value * multiplier);
+    }
+}

@@ -1,0 +1,161 @@
+using System.CommandLine;
+using System.Net;
+using LanSpread.Cli.Commands;
+using LanSpread.Cli.Output;
+using LanSpread.Core.Commands;
+using LanSpread.Core.Events;
+using LanSpread.Peer.Hosting;
+using Microsoft.Extensions.Logging;
+using Spectre.Console;
+
+namespace LanSpread.Cli.Demo;
+
+/// <summary>
+/// <c>lanspread demo</c>: the embedded default. Makes a sample game (a real stored RAR5 archive), runs
+/// two peers in this process on loopback (no mDNS, no network), downloads and installs the game on the
+/// second, verifies the installed files against the source, and prints where everything is.
+/// </summary>
+internal static class DemoCommand
+{
+    private const string GameId = "openttd";
+
+    public static Command Create()
+    {
+        var directory = new Option<DirectoryInfo?>("--dir") { Description = "Where to put the demo (default: a new temp directory)" };
+        var size = new Option<string>("--size") { Description = "Sample game size (e.g. 64M)", DefaultValueFactory = _ => "48M" };
+        var json = new Option<bool>("--json") { Description = "JSONL events instead of the live view" };
+        var logLevel = new Option<LogLevel>("--log-level") { DefaultValueFactory = _ => LogLevel.Warning };
+        var command = new Command("demo", "Run the embedded demo: two peers on loopback, one downloads and installs a sample game from the other");
+        command.Options.Add(directory);
+        command.Options.Add(size);
+        command.Options.Add(json);
+        command.Options.Add(logLevel);
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var bytes = CommonOptions.ParseSize(result.GetValue(size)) ?? 48 * 1024 * 1024;
+            var root = result.GetValue(directory)?.FullName ?? Path.Combine(Path.GetTempPath(), $"lanspread-demo-{DateTime.Now:yyyyMMdd-HHmmss}");
+            using var loggerFactory = CliLogging.Create(result.GetValue(logLevel));
+            return await RunAsync(root, bytes, result.GetValue(json) || Console.IsOutputRedirected, loggerFactory, cancellationToken);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string root, long size, bool json, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        var seederGames = Path.Combine(root, "seeder", "games");
+        var clientGames = Path.Combine(root, "client", "games");
+        Directory.CreateDirectory(clientGames);
+        Say(json, $"Making a sample game '{GameId}' ({ConsoleProgress.Size(size)}) in {seederGames}");
+        var source = SampleGame.Create(Path.Combine(seederGames, GameId), size, "20261125");
+
+        var loopback = new IPEndPoint(IPAddress.Loopback, 0);
+        await using var seeder = await PeerHost.StartAsync(new PeerHostSettings
+        {
+            GameDirectory = seederGames,
+            DataDirectory = Path.Combine(root, "seeder", "data"),
+            Name = "demo-seeder",
+            Listen = loopback,
+            NoMdns = true,
+        }, loggerFactory, cancellationToken);
+        await using var client = await PeerHost.StartAsync(new PeerHostSettings
+        {
+            GameDirectory = clientGames,
+            DataDirectory = Path.Combine(root, "client", "data"),
+            Name = "demo-client",
+            Listen = loopback,
+            NoMdns = true,
+            StaticPeers = [seeder.Runtime.LocalEndPoint],
+        }, loggerFactory, cancellationToken);
+        Say(json, $"Seeder {seeder.Runtime.PeerId.Abbreviated} on {seeder.Runtime.LocalEndPoint}, client {client.Runtime.PeerId.Abbreviated} on {client.Runtime.LocalEndPoint} ({client.Transport.Name}, {client.Planner.Name}, {client.Unpacker.Name})");
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromMinutes(5));
+        var progress = json ? null : new ConsoleProgress();
+        var asked = false;
+        var outcome = ExitCodes.Timeout;
+        try
+        {
+            await foreach (var peerEvent in client.Runtime.Events.ReadAllAsync(deadline.Token))
+            {
+                if (json)
+                {
+                    EventJson.Write(peerEvent);
+                }
+                else
+                {
+                    progress!.Show(peerEvent);
+                }
+
+                if (!asked && client.Runtime.PeerGameDb.PeersWithLatest(GameId).Count > 0)
+                {
+                    asked = true;
+                    await client.Runtime.SendAsync(new GetGame(GameId), deadline.Token);
+                }
+
+                if (peerEvent is GotGameFiles files)
+                {
+                    await client.Runtime.SendAsync(new DownloadGameFiles(GameId, files.Files), deadline.Token);
+                }
+                else if (peerEvent is NoPeersHaveGame)
+                {
+                    outcome = ExitCodes.NotFound;
+                    break;
+                }
+                else if (peerEvent is DownloadGameFilesFailed or DownloadGameFilesCancelled)
+                {
+                    outcome = ExitCodes.TransferFailed;
+                    break;
+                }
+                else if (peerEvent is InstallGameFailed)
+                {
+                    outcome = ExitCodes.InstallFailed;
+                    break;
+                }
+                else if (peerEvent is InstallGameFinished)
+                {
+                    outcome = ExitCodes.Success;
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        if (outcome != ExitCodes.Success)
+        {
+            Say(json, $"The demo failed (exit {outcome}); everything is under {root}");
+            return outcome;
+        }
+
+        var installed = Path.Combine(clientGames, GameId, "local");
+        var expected = await ManifestCommand.ComputeAsync(source, cancellationToken);
+        var actual = await ManifestCommand.ComputeAsync(installed, cancellationToken);
+        var archiveSame = (await ManifestCommand.ComputeAsync(Path.Combine(seederGames, GameId), cancellationToken)).Where(l => !l.EndsWith("version.ini", StringComparison.Ordinal))
+            .SequenceEqual((await ManifestCommand.ComputeAsync(Path.Combine(clientGames, GameId), cancellationToken)).Where(l => !l.Contains("  local/", StringComparison.Ordinal) && !l.EndsWith("version.ini", StringComparison.Ordinal)));
+        if (!expected.SequenceEqual(actual) || !archiveSame)
+        {
+            Say(json, $"VERIFY FAILED: the installed files differ from the source ({installed} vs {source})");
+            return ExitCodes.InstallFailed;
+        }
+
+        Say(json, $"Verified: {actual.Count} installed files match the source byte for byte (SHA-256)");
+        Say(json, $"Source files:     {source}");
+        Say(json, $"Seeder game dir:  {seederGames}");
+        Say(json, $"Client game dir:  {clientGames}");
+        Say(json, $"Installed game:   {installed}");
+        return ExitCodes.Success;
+    }
+
+    private static void Say(bool json, string text)
+    {
+        if (json)
+        {
+            Console.Error.WriteLine(text);
+        }
+        else
+        {
+            AnsiConsole.MarkupLine(Markup.Escape(text));
+        }
+    }
+}

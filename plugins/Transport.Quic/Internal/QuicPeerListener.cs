@@ -13,6 +13,7 @@ internal sealed class QuicPeerListener : ITransportListener
     private readonly ILogger _logger;
     private readonly Channel<IPeerStream> _accepted = Channel.CreateBounded<IPeerStream>(256);
     private readonly CancellationTokenSource _stop = new();
+    private int _disposed;
     private readonly Task _loop;
 
     private QuicPeerListener(QuicListener listener, ILogger logger)
@@ -49,6 +50,11 @@ internal sealed class QuicPeerListener : ITransportListener
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _stop.CancelAsync();
         await _listener.DisposeAsync();
         _accepted.Writer.TryComplete();

@@ -20,6 +20,7 @@ internal sealed class TlsListener : ITransportListener
     private readonly ILogger _logger;
     private readonly Channel<IPeerStream> _accepted = Channel.CreateBounded<IPeerStream>(256);
     private readonly CancellationTokenSource _stop = new();
+    private int _disposed;
     private readonly Task _acceptLoop;
 
     private TlsListener(Socket socket, TransportCredentials credentials, TlsTransportOptions options, ILogger logger)
@@ -69,6 +70,11 @@ internal sealed class TlsListener : ITransportListener
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _stop.CancelAsync();
         _socket.Dispose();
         _accepted.Writer.TryComplete();

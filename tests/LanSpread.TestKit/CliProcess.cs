@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace LanSpread.TestKit;
+
+/// <summary>Runs the real <c>lanspread</c> executable (from the test output) as a child process.</summary>
+public sealed class CliProcess : IDisposable
+{
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
+    private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private CliProcess(Process process) => Process = process;
+
+    public Process Process { get; }
+
+    public string Stdout
+    {
+        get
+        {
+            lock (_stdout)
+            {
+                return _stdout.ToString();
+            }
+        }
+    }
+
+    public string Stderr
+    {
+        get
+        {
+            lock (_stderr)
+            {
+                return _stderr.ToString();
+            }
+        }
+    }
+
+    public event Action<string>? Line;
+
+    public static CliProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? wrapper = null, IEnumerable<string>? wrapperArgs = null)
+    {
+        var info = new ProcessStartInfo(wrapper ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in wrapperArgs ?? [])
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        if (wrapper is not null)
+        {
+            info.ArgumentList.Add("dotnet");
+        }
+
+        info.ArgumentList.Add(Repo.CliDll);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var cli = new CliProcess(process);
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            lock (cli._stdout)
+            {
+                cli._stdout.AppendLine(e.Data);
+            }
+
+            cli.Line?.Invoke(e.Data);
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (cli._stderr)
+                {
+                    cli._stderr.AppendLine(e.Data);
+                }
+            }
+        };
+        process.Exited += (_, _) => cli._exited.TrySetResult();
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return cli;
+    }
+
+    public static async Task<CliProcess> RunAsync(IEnumerable<string> args, TimeSpan? timeout = null, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var cli = Start(args, environment);
+        await cli.WaitForExitAsync(timeout ?? TimeSpan.FromMinutes(2));
+        return cli;
+    }
+
+    public async Task WaitForExitAsync(TimeSpan timeout)
+    {
+        if (await Task.WhenAny(_exited.Task, Task.Delay(timeout)) != _exited.Task)
+        {
+            Kill();
+            throw new TimeoutException($"lanspread did not exit within {timeout.TotalSeconds:0}s\nstdout:\n{Stdout}\nstderr:\n{Stderr}");
+        }
+
+        Process.WaitForExit(); // flush the output readers
+    }
+
+    public int ExitCode => Process.ExitCode;
+
+    public void Kill()
+    {
+        try
+        {
+            Process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+        }
+    }
+
+    /// <summary>Sends SIGTERM (a clean stop request).</summary>
+    public void Terminate()
+    {
+        if (!Process.HasExited)
+        {
+            using var kill = Process.Start("kill", ["-TERM", Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            kill.WaitForExit();
+        }
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        Process.Dispose();
+    }
+}

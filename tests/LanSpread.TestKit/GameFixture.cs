@@ -52,6 +52,16 @@ public static class GameFixture
         }
     }
 
+    /// <summary>Writes entries exactly as given, in order (hostile names included), without directory entries.</summary>
+    public static void WriteArchiveInOrder(string path, IEnumerable<(string Name, byte[] Bytes)> entries)
+    {
+        using var writer = new StoredRar5Writer(path);
+        foreach (var (name, bytes) in entries)
+        {
+            writer.AddFile(name, bytes);
+        }
+    }
+
     /// <summary>sha256 → relative path of every file under a directory.</summary>
     public static SortedDictionary<string, string> Manifest(string directory)
     {

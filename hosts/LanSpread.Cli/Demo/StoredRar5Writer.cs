@@ -42,11 +42,9 @@ public sealed class StoredRar5Writer : IDisposable
         var nameBytes = Encoding.UTF8.GetBytes(name);
         var header = new List<byte>();
         AppendVint(header, 2); // file header
-        AppendVint(header, isDirectory ? 0UL : 0x2UL); // header flags: data area present
-        if (!isDirectory)
-        {
-            AppendVint(header, (ulong)length); // data size
-        }
+        // Header flags: data area present. libarchive insists on it for directories too (size 0).
+        AppendVint(header, 0x2UL);
+        AppendVint(header, (ulong)length); // data size
 
         AppendVint(header, isDirectory ? 0x1UL : 0x4UL); // file flags: directory | CRC32 present
         AppendVint(header, (ulong)length); // unpacked size

@@ -5,8 +5,8 @@ namespace LanSpread.Peer.Protocol;
 
 /// <summary>A response frame: either an error (code + message) or the payload of its request type.</summary>
 public sealed record Response(
-    [property: JsonPropertyName("v")] int V,
-    [property: JsonPropertyName("ok")] bool Ok,
+    [property: JsonPropertyName("v"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] int V,
+    [property: JsonPropertyName("ok"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] bool Ok,
     [property: JsonPropertyName("code")] string? Code = null,
     [property: JsonPropertyName("error")] string? Error = null,
     [property: JsonPropertyName("name")] string? Name = null,

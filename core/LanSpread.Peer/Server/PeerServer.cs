@@ -107,6 +107,11 @@ internal sealed class PeerServer
                 $"incompatible protocol version {request.V}: this peer speaks version {ProtocolConstants.Version}; update LanSpread on one side");
         }
 
+        if (string.IsNullOrEmpty(request.Type))
+        {
+            throw new ProtocolException(ErrorCode.Malformed, "request without a type");
+        }
+
         var library = _context.Library;
         switch (request.Type)
         {

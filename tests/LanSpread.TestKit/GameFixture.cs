@@ -15,7 +15,7 @@ public static class GameFixture
     }
 
     /// <summary>
-    /// Creates <c>games/id</c> with an archive holding <paramref name="content"/> (path → bytes), a readme,
+    /// Creates <c>games/id</c> with an archive holding <paramref name="content"/> (path → bytes), the extra files,
     /// and <c>version.ini</c> (when <paramref name="version"/> is given). Returns the root.
     /// </summary>
     public static string Create(string gamesDir, string id, string? version, IReadOnlyDictionary<string, byte[]> content, IReadOnlyDictionary<string, byte[]>? extraFiles = null)

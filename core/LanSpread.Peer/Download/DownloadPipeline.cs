@@ -170,8 +170,8 @@ internal sealed class DownloadPipeline
             sentinel.Sweep();
             var reason = ex switch
             {
+                IOException io when DiskErrors.IsDiskFull(io) => $"disk full: {DiskErrors.Innermost(io).Message}",
                 LocalWriteException w => $"writing to disk failed: {w.InnerException?.Message ?? w.Message}",
-                IOException io when IsDiskFull(io) => $"disk full: {io.Message}",
                 _ => ex.Message,
             };
             _logger.LogWarning("Download of {Game} failed: {Reason}", game, reason);
@@ -215,8 +215,6 @@ internal sealed class DownloadPipeline
 
         return chunks;
     }
-
-    private static bool IsDiskFull(IOException ex) => ex.HResult is 28 or unchecked((int)0x80070070) || ex.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase);
 
     private static void PreSize(string root, IEnumerable<GameFileDescription> files)
     {

@@ -58,6 +58,11 @@ internal sealed class QuicPeerListener : ITransportListener
         await _stop.CancelAsync();
         await _listener.DisposeAsync();
         _accepted.Writer.TryComplete();
+        while (_accepted.Reader.TryRead(out var pending))
+        {
+            await pending.DisposeAsync();
+        }
+
         try
         {
             await _loop;

@@ -78,6 +78,11 @@ internal sealed class TlsListener : ITransportListener
         await _stop.CancelAsync();
         _socket.Dispose();
         _accepted.Writer.TryComplete();
+        while (_accepted.Reader.TryRead(out var pending))
+        {
+            await pending.DisposeAsync();
+        }
+
         try
         {
             await _acceptLoop;
@@ -145,7 +150,9 @@ internal sealed class TlsListener : ITransportListener
 
                 var stream = new TlsServerStream(ssl, first[0], peer, remote);
                 await _accepted.Writer.WriteAsync(stream, _stop.Token);
-                if (!await stream.Finished)
+                // Also give up when the listener closes: a stream queued but never taken by the server
+                // must not keep the connection (and the client waiting on it) open.
+                if (!await stream.Finished.WaitAsync(_stop.Token))
                 {
                     return;
                 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using LanSpread.Cli.Commands;
 using LanSpread.Cli.Demo;
 using LanSpread.Cli.Output;
@@ -27,12 +28,24 @@ if (parse.Errors.Count > 0)
     return ExitCodes.Usage;
 }
 
+// SIGINT and SIGTERM both request a clean stop: the token every verb runs under is cancelled, so
+// discovery says goodbye, transfers are cancelled and sentinel files are swept before exit.
+using var shutdown = new CancellationTokenSource();
+using var onSigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+using var onSigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+
 try
 {
-    return await parse.InvokeAsync();
+    return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, shutdown.Token);
 }
 catch (UsageException ex)
 {
     await Console.Error.WriteLineAsync($"lanspread: {ex.Message}");
     return ExitCodes.Usage;
+}
+
+void Stop(PosixSignalContext context)
+{
+    context.Cancel = true;
+    shutdown.Cancel();
 }

@@ -1,0 +1,31 @@
+using LanSpread.TestKit;
+
+namespace LanSpread.Cli.Tests;
+
+/// <summary>Real <c>lanspread serve</c> processes on loopback ports.</summary>
+internal static class ProcessPeers
+{
+    public static async Task<(CliProcess Process, int Port)> ServeAsync(TempDir temp, string name, string games, params string[] extra)
+    {
+        var port = Ports.Free();
+        var cli = CliProcess.Start(["serve", "--games", games, "--data", temp.Sub($"{name}-data"), "--name", name, "--listen", $"127.0.0.1:{port}", "--no-mdns", .. extra]);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!cli.Stderr.Contains("serving", StringComparison.Ordinal))
+        {
+            if (cli.Process.HasExited || DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"serve {name} did not start:\n{cli.Stderr}");
+            }
+
+            await Task.Delay(50);
+        }
+
+        return (cli, port);
+    }
+
+    public static string[] GetArgs(TempDir temp, string game, string games, IEnumerable<int> peerPorts, params string[] extra) =>
+    [
+        "get", game, "--games", games, "--data", temp.Sub("client-data"), "--name", "client", "--listen", "127.0.0.1:0", "--no-mdns", "--json",
+        .. peerPorts.SelectMany(p => new[] { "--peer", $"127.0.0.1:{p}" }), .. extra,
+    ];
+}

@@ -15,16 +15,18 @@ public sealed class MdnsDiscovery : IDiscovery
 {
     private readonly ILogger _logger;
 
-    /// <summary>Creates the discovery part.</summary>
+    /// <summary>Creates the discovery part; <c>mdns.queryIntervalMs</c> tunes the re-announce interval.</summary>
     [ImportingConstructor]
-    public MdnsDiscovery(ILoggerFactory loggerFactory)
+    public MdnsDiscovery(ILoggerFactory loggerFactory, PluginSettings settings)
     {
         ArgumentNullException.ThrowIfNull(loggerFactory);
+        ArgumentNullException.ThrowIfNull(settings);
         _logger = loggerFactory.CreateLogger<MdnsDiscovery>();
+        Options = new MdnsDiscoveryOptions { QueryInterval = TimeSpan.FromMilliseconds(settings.GetInt32("mdns.queryIntervalMs", 10_000)) };
     }
 
     /// <summary>The options in force.</summary>
-    public MdnsDiscoveryOptions Options { get; } = new();
+    public MdnsDiscoveryOptions Options { get; }
 
     /// <inheritdoc />
     public string Name => "mdns";
@@ -34,7 +36,13 @@ public sealed class MdnsDiscovery : IDiscovery
     {
         ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(observer);
-        _logger.LogWarning("mDNS discovery is not implemented yet (issue 5); use --peer HOST:PORT");
-        throw new NotSupportedException("mDNS discovery is not implemented yet (issue 5); use --peer HOST:PORT with --no-mdns");
+        try
+        {
+            return ValueTask.FromResult<IDiscoverySession>(new Internal.MdnsSession(self, observer, Options, _logger));
+        }
+        catch (System.Net.Sockets.SocketException ex)
+        {
+            throw new InvalidOperationException($"mDNS cannot open UDP port 5353 ({ex.Message}); use --peer HOST:PORT with --no-mdns", ex);
+        }
     }
 }

@@ -8,6 +8,7 @@ public sealed class CliProcess : IDisposable
 {
     private readonly StringBuilder _stdout = new();
     private readonly StringBuilder _stderr = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTime> _lineTimes = new();
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private CliProcess(Process process) => Process = process;
@@ -80,6 +81,7 @@ public sealed class CliProcess : IDisposable
             lock (cli._stdout)
             {
                 cli._stdout.AppendLine(e.Data);
+                cli._lineTimes.TryAdd(e.Data, DateTime.UtcNow);
             }
 
             cli.Line?.Invoke(e.Data);
@@ -120,6 +122,24 @@ public sealed class CliProcess : IDisposable
     }
 
     public int ExitCode => Process.ExitCode;
+
+    /// <summary>Waits for a stdout line matching <paramref name="match"/>; returns it with the time it was seen.</summary>
+    public async Task<(string Line, DateTime At)> WaitForLineAsync(Func<string, bool> match, TimeSpan timeout, int skip = 0)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            var found = Stdout.Split('\n').Where(l => match(l)).Skip(skip).FirstOrDefault();
+            if (found is not null)
+            {
+                return (found, _lineTimes.GetValueOrDefault(found, DateTime.UtcNow));
+            }
+
+            await Task.Delay(20);
+        }
+
+        throw new TimeoutException($"no matching line within {timeout.TotalSeconds:0}s\nstdout:\n{Stdout}\nstderr:\n{Stderr}");
+    }
 
     public void Kill()
     {

@@ -35,13 +35,15 @@ internal sealed class CommonOptions
 
     public Option<string[]> Set { get; } = new("--set") { Description = "Plugin setting KEY=VALUE, e.g. tls.connectionsPerPeer=4 (repeatable)" };
 
+    public Option<double?> PingInterval { get; } = new("--ping-interval") { Description = "Seconds between pings of known peers; a peer missing 3 is pruned (default 2)" };
+
     public Option<LogLevel> LogLevel { get; } = new("--log-level") { Description = "Log level on stderr", DefaultValueFactory = _ => Microsoft.Extensions.Logging.LogLevel.Information };
 
     public Option<bool> Json { get; } = new("--json") { Description = "Force JSONL output even on a terminal" };
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Games, Data, Name, Listen, Peer, NoMdns, Catalog, Transport, Planner, Plugins, ChunkSize, Set, LogLevel, Json })
+        foreach (var option in new Option[] { Games, Data, Name, Listen, Peer, NoMdns, Catalog, Transport, Planner, Plugins, ChunkSize, Set, PingInterval, LogLevel, Json })
         {
             command.Options.Add(option);
         }
@@ -83,6 +85,12 @@ internal sealed class CommonOptions
             }
         }
 
+        var ping = result.GetValue(PingInterval);
+        if (ping is <= 0 or > 3600)
+        {
+            throw new UsageException($"--ping-interval {ping} must be between 0 and 3600 seconds");
+        }
+
         return new PeerHostSettings
         {
             GameDirectory = result.GetValue(Games)!.FullName,
@@ -98,6 +106,7 @@ internal sealed class CommonOptions
             ChunkSize = ParseSize(result.GetValue(ChunkSize)),
             InstallAfterDownload = installAfterDownload,
             PluginSettings = settings,
+            Configure = ping is { } seconds ? options => options.PingInterval = TimeSpan.FromSeconds(seconds) : null,
         };
     }
 

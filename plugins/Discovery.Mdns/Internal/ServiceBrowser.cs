@@ -1,0 +1,103 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using LanSpread.Core.Discovery;
+using LanSpread.Core.Model;
+using Makaretu.Dns;
+
+namespace LanSpread.Discovery.Mdns.Internal;
+
+/// <summary>
+/// Turns mDNS responses into peers: PTR for our service type → instance → SRV (port), TXT (id, name,
+/// protocol version, transports) and A/AAAA (addresses) from the same packet, falling back to the
+/// packet's source address. Sightings of an unchanged peer are folded (a Linux host hears its own
+/// and others' packets on several interfaces) and reported again only after a quiet period.
+/// </summary>
+internal sealed class ServiceBrowser(ServiceRecords self, IDiscoveryObserver observer)
+{
+    private const int MaxTxtValue = 256;
+    private static readonly TimeSpan Refold = TimeSpan.FromSeconds(5);
+
+    private readonly ConcurrentDictionary<string, (PeerId Id, string Key, DateTime At)> _seen = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Returns the instances that were named but lacked SRV/TXT (worth a query).</summary>
+    public IReadOnlyList<DomainName> OnResponse(Message message, IPEndPoint source)
+    {
+        var records = message.Answers.Concat(message.AdditionalRecords).ToList();
+        var unresolved = new List<DomainName>();
+        foreach (var ptr in records.OfType<PTRRecord>().Where(p => p.Name == self.ServiceName))
+        {
+            var instance = ptr.DomainName;
+            if (instance == self.InstanceName)
+            {
+                continue;
+            }
+
+            if (ptr.TTL == TimeSpan.Zero)
+            {
+                if (_seen.TryRemove(instance.ToString(), out var gone))
+                {
+                    observer.OnPeerGone(gone.Id, "said goodbye (mDNS)");
+                }
+
+                continue;
+            }
+
+            var srv = records.OfType<SRVRecord>().FirstOrDefault(r => r.Name == instance);
+            var txt = records.OfType<TXTRecord>().FirstOrDefault(r => r.Name == instance);
+            if (srv is null || txt is null)
+            {
+                unresolved.Add(instance);
+                continue;
+            }
+
+            var fields = ParseTxt(txt.Strings);
+            if (!fields.TryGetValue("id", out var idText) || !PeerId.TryParse(idText, out var id) || id == self.Self.PeerId)
+            {
+                continue;
+            }
+
+            var addresses = records.OfType<AddressRecord>().Where(a => a.Name == srv.Target).Select(a => a.Address)
+                .Where(a => a.AddressFamily == AddressFamily.InterNetwork || !a.IsIPv6LinkLocal || a.ScopeId != 0)
+                .OrderBy(a => a.AddressFamily == AddressFamily.InterNetwork ? 0 : 1)
+                .ToList();
+            if (addresses.Count == 0)
+            {
+                addresses.Add(source.Address);
+            }
+
+            var endPoints = addresses.Distinct().Select(a => new IPEndPoint(a, srv.Port)).ToList();
+            var name = fields.GetValueOrDefault("name") is { Length: > 0 } n ? n : instance.Labels[0];
+            var protocol = int.TryParse(fields.GetValueOrDefault("pv"), out var pv) ? pv : 0;
+            var transports = (fields.GetValueOrDefault("tr") ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries);
+            var key = $"{id}|{name}|{string.Join(',', endPoints)}";
+            var now = DateTime.UtcNow;
+            if (_seen.TryGetValue(instance.ToString(), out var last) && last.Key == key && now - last.At < Refold)
+            {
+                continue; // a duplicate of a sighting just reported
+            }
+
+            _seen[instance.ToString()] = (id, key, now);
+            observer.OnPeerFound(new DiscoveredPeer(id, name, endPoints, protocol, transports, "mdns"));
+        }
+
+        return unresolved;
+    }
+
+    internal static Dictionary<string, string> ParseTxt(IEnumerable<string> strings)
+    {
+        var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var entry in strings.Take(32))
+        {
+            var eq = entry.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0 || entry.Length - eq - 1 > MaxTxtValue)
+            {
+                continue; // absurd or valueless entries are ignored, not fatal
+            }
+
+            fields.TryAdd(entry[..eq], entry[(eq + 1)..]);
+        }
+
+        return fields;
+    }
+}

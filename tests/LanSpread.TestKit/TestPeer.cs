@@ -47,19 +47,19 @@ public sealed class TestPeer : IAsyncDisposable
 
     public IPEndPoint EndPoint => new(IPAddress.Loopback, Runtime.LocalEndPoint.Port);
 
-    public static async Task<TestPeer> StartAsync(TempDir temp, string name, IEnumerable<TestPeer>? peers = null, Action<PeerRuntimeOptions>? configure = null, string? games = null, ILoggerFactory? loggerFactory = null, bool installAfterDownload = true, IReadOnlyDictionary<string, string>? pluginSettings = null)
+    public static async Task<TestPeer> StartAsync(TempDir temp, string name, IEnumerable<TestPeer>? peers = null, Action<PeerRuntimeOptions>? configure = null, string? games = null, ILoggerFactory? loggerFactory = null, bool installAfterDownload = true, IReadOnlyDictionary<string, string>? pluginSettings = null, IEnumerable<IPEndPoint>? extraPeers = null, int port = 0, string? data = null)
     {
         ArgumentNullException.ThrowIfNull(temp);
         games ??= temp.Sub($"{name}-games");
-        var data = temp.Sub($"{name}-data");
+        data ??= temp.Sub($"{name}-data");
         var host = await PeerHost.StartAsync(new PeerHostSettings
         {
             GameDirectory = games,
             DataDirectory = data,
             Name = name,
-            Listen = new IPEndPoint(IPAddress.Loopback, 0),
+            Listen = new IPEndPoint(IPAddress.Loopback, port),
             NoMdns = true,
-            StaticPeers = peers?.Select(p => p.EndPoint).ToList() ?? [],
+            StaticPeers = [.. peers?.Select(p => p.EndPoint) ?? [], .. extraPeers ?? []],
             InstallAfterDownload = installAfterDownload,
             PluginSettings = pluginSettings ?? new Dictionary<string, string>(),
             Configure = options =>

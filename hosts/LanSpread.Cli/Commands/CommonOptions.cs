@@ -37,13 +37,15 @@ internal sealed class CommonOptions
 
     public Option<double?> PingInterval { get; } = new("--ping-interval") { Description = "Seconds between pings of known peers; a peer missing 3 is pruned (default 2)" };
 
+    public Option<double?> RescanInterval { get; } = new("--rescan-interval") { Description = "Seconds between fallback full scans of the game directory (default 300)" };
+
     public Option<LogLevel> LogLevel { get; } = new("--log-level") { Description = "Log level on stderr", DefaultValueFactory = _ => Microsoft.Extensions.Logging.LogLevel.Information };
 
     public Option<bool> Json { get; } = new("--json") { Description = "Force JSONL output even on a terminal" };
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Games, Data, Name, Listen, Peer, NoMdns, Catalog, Transport, Planner, Plugins, ChunkSize, Set, PingInterval, LogLevel, Json })
+        foreach (var option in new Option[] { Games, Data, Name, Listen, Peer, NoMdns, Catalog, Transport, Planner, Plugins, ChunkSize, Set, PingInterval, RescanInterval, LogLevel, Json })
         {
             command.Options.Add(option);
         }
@@ -91,6 +93,12 @@ internal sealed class CommonOptions
             throw new UsageException($"--ping-interval {ping} must be between 0 and 3600 seconds");
         }
 
+        var rescan = result.GetValue(RescanInterval);
+        if (rescan is <= 0)
+        {
+            throw new UsageException($"--rescan-interval {rescan} must be a positive number of seconds");
+        }
+
         return new PeerHostSettings
         {
             GameDirectory = result.GetValue(Games)!.FullName,
@@ -106,7 +114,18 @@ internal sealed class CommonOptions
             ChunkSize = ParseSize(result.GetValue(ChunkSize)),
             InstallAfterDownload = installAfterDownload,
             PluginSettings = settings,
-            Configure = ping is { } seconds ? options => options.PingInterval = TimeSpan.FromSeconds(seconds) : null,
+            Configure = options =>
+            {
+                if (ping is { } seconds)
+                {
+                    options.PingInterval = TimeSpan.FromSeconds(seconds);
+                }
+
+                if (rescan is { } interval)
+                {
+                    options.FallbackScanInterval = TimeSpan.FromSeconds(interval);
+                }
+            },
         };
     }
 

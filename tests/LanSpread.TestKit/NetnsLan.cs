@@ -25,7 +25,7 @@ public sealed class NetnsLan : IDisposable
         SweepStale();
         var n = Interlocked.Increment(ref _next);
         _subnet = (Environment.ProcessId + n * 7) % 200 + 20;
-        _id = $"{Prefix}{Environment.ProcessId % 10000}x{n}";
+        _id = $"{Prefix}{Environment.ProcessId}x{n}";
         Switch = $"{_id}-sw";
         Ip("netns", "add", Switch);
         _namespaces.Add(Switch);
@@ -139,6 +139,19 @@ public sealed class NetnsLan : IDisposable
         return process.ExitCode == 0;
     }
 
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
     private static void SweepStale()
     {
         if (!TryRun("ip", ["netns", "list"], out var list))
@@ -154,11 +167,21 @@ public sealed class NetnsLan : IDisposable
                 continue;
             }
 
-            // Another test run's namespace is in use if it still has processes; only sweep empty ones.
-            if (TryRun("ip", ["netns", "pids", name], out var pids) && string.IsNullOrWhiteSpace(pids))
+            // Names carry the creating test process's pid: only namespaces of test processes that are
+            // gone are stale (a live one, this process included, may be mid-test in another fixture).
+            var digits = new string(name[Prefix.Length..].TakeWhile(char.IsAsciiDigit).ToArray());
+            if (int.TryParse(digits, out var owner) && IsAlive(owner))
             {
-                TryRun("ip", ["netns", "del", name], out _);
+                continue;
             }
+
+            TryRun("ip", ["netns", "pids", name], out var pids);
+            foreach (var pid in pids.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                TryRun("kill", ["-9", pid.Trim()], out _);
+            }
+
+            TryRun("ip", ["netns", "del", name], out _);
         }
     }
 }

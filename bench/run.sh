@@ -25,6 +25,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 W=$(mktemp -d /var/tmp/lanspread-bench.XXXXXX)
+chmod 755 "$W" # nginx workers run as an unprivileged user
 PIDS=(); NETNS=()
 cleanup() {
   for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
@@ -63,15 +64,16 @@ http { access_log off; sendfile on; tcp_nopush on;
 NGINX
 nginx -c "$W/nginx/nginx.conf" -p "$W/nginx"
 "$LS" serve --games "$SEED" --data "$W/serve-data" --name seeder --listen 127.0.0.1:18420 --no-mdns --log-level Warning >/dev/null 2>"$W/serve.err" &
-PIDS+=($!)
-for _ in $(seq 100); do grep -q . "$W/serve.err" 2>/dev/null && break; curl -s -o /dev/null telnet://127.0.0.1:18420 --max-time 0.1 && break; sleep 0.1; done
+PIDS+=($!); disown
+for _ in $(seq 100); do grep -q . "$W/serve.err" 2>/dev/null && break; curl -sf -o /dev/null telnet://127.0.0.1:18420 --max-time 0.1 && break; sleep 0.1; done
 sleep 1
 
 get_run() { # $1 game $2 dir → prints "wall transfer rss_kib"
   local out="$W/get.json" start end
+  mkdir -p "$2"
   start=$(now)
   /usr/bin/time -v -o "$W/time.txt" "$LS" get "$1" --games "$2" --data "$W/get-data" --name client --peer 127.0.0.1:18420 --no-mdns \
-    --no-install --listen 127.0.0.1:0 --json --log-level Warning >"$out" 2>/dev/null
+    --no-install --listen 127.0.0.1:0 --json --log-level Warning >"$out" 2>"$W/get.err" || { echo "bench: get $1 failed:" >&2; tail -5 "$W/get.err" >&2; exit 1; }
   end=$(now)
   local transfer rss
   transfer=$(grep -o '"DownloadGameFilesFinished".*"seconds":[0-9.]*' "$out" | sed 's/.*"seconds":\([0-9.]*\)/\1/')
@@ -81,10 +83,10 @@ get_run() { # $1 game $2 dir → prints "wall transfer rss_kib"
 P1_CURL=(); P1_LS=(); P1_TR=(); P1_SMALL=(); P1_SMALLCURL=(); RSS1=(); RSS4=()
 for run in $(seq "$RUNS"); do
   rm -rf "$W/dl"; mkdir -p "$W/dl"
-  s=$(now); curl -s -o "$W/dl/curl.bin" http://127.0.0.1:18080/alienswarm/alienswarm.eti; e=$(now); P1_CURL+=("$(secs "$s" "$e")"); rm -f "$W/dl/curl.bin"
+  s=$(now); curl -sf -o "$W/dl/curl.bin" http://127.0.0.1:18080/alienswarm/alienswarm.eti; e=$(now); P1_CURL+=("$(secs "$s" "$e")"); rm -f "$W/dl/curl.bin"
   read -r wall transfer rss < <(get_run alienswarm "$W/dl/ls$run"); P1_LS+=("$wall"); P1_TR+=("$transfer"); RSS1+=("$rss"); rm -rf "$W/dl/ls$run"
   s=$(now); for f in $(cd "$SEED/cs16" && find . -type f | head -n 1); do :; done
-  s=$(now); curl -s -o "$W/dl/curl2.bin" http://127.0.0.1:18080/cs16/cs16.eti; e=$(now); P1_SMALLCURL+=("$(secs "$s" "$e")"); rm -f "$W/dl/curl2.bin"
+  s=$(now); curl -sf -o "$W/dl/curl2.bin" http://127.0.0.1:18080/cs16/cs16.eti; e=$(now); P1_SMALLCURL+=("$(secs "$s" "$e")"); rm -f "$W/dl/curl2.bin"
   read -r wall transfer rss < <(get_run cs16 "$W/dl/small$run"); P1_SMALL+=("$wall"); rm -rf "$W/dl/small$run"
   sync
 done
@@ -129,11 +131,12 @@ if [ "$(id -u)" = 0 ]; then
   for h in s1 s2; do
     ip netns exec "$B-$h" tc qdisc add dev eth0 root tbf rate ${RATE_MBIT}mbit burst 512kb latency 200ms 2>"$W/tc.err" || TC_OK=0
     ip netns exec "$B-$h" "$LS" serve --games "$P2G" --data "$W/p2/$h-data" --name "$h" --no-mdns --log-level Warning >/dev/null 2>&1 &
-    PIDS+=($!)
+    PIDS+=($!); disown
   done
   sleep 2
   if [ $TC_OK = 1 ]; then
     out="$W/p2/get.json"
+    mkdir -p "$W/p2/client"
     ip netns exec "$B-c" "$LS" get alienswarm --games "$W/p2/client" --data "$W/p2/c-data" --peer 10.78.0.2:42420 --peer 10.78.0.3:42420 --peers 2 \
       --no-mdns --no-install --json --log-level Warning >"$out" 2>/dev/null || true
     T2=$(grep -o '"DownloadGameFilesFinished".*"seconds":[0-9.]*' "$out" | sed 's/.*"seconds":\([0-9.]*\)/\1/')
@@ -145,11 +148,12 @@ if [ "$(id -u)" = 0 ]; then
   fi
   for p in "${PIDS[@]:1}"; do kill -9 "$p" 2>/dev/null || true; done
   # P5: discovery latency and pruning, by mDNS, ping interval 1 s.
+  mkdir -p "$W/p2/empty1" "$W/p2/empty2"
   ip netns exec "$B-s1" "$LS" serve --games "$W/p2/empty1" --data "$W/p5/a" --name a --ping-interval 1 --log-level Warning >"$W/p5a.out" 2>/dev/null &
   PIDS+=($!); mkdir -p "$W/p2/empty1" "$W/p2/empty2"; sleep 2
   s=$(now)
   ip netns exec "$B-s2" "$LS" serve --games "$W/p2/empty2" --data "$W/p5/b" --name b --ping-interval 1 --log-level Warning >/dev/null 2>&1 &
-  BPID=$!; PIDS+=($BPID)
+  BPID=$!; PIDS+=($BPID); disown
   for _ in $(seq 500); do grep -q '"PeerDiscovered".*"peer":"b"' "$W/p5a.out" 2>/dev/null && break; sleep 0.01; done; e=$(now); DISC=$(secs "$s" "$e")
   sleep 1; kill -9 "$BPID"; s=$(now)
   for _ in $(seq 1000); do grep -q '"PeerLost"' "$W/p5a.out" 2>/dev/null && break; sleep 0.01; done; e=$(now); PRUNE=$(secs "$s" "$e")

@@ -9,16 +9,7 @@ internal static class ProcessPeers
     {
         var port = Ports.Free();
         var cli = CliProcess.Start(["serve", "--games", games, "--data", temp.Sub($"{name}-data"), "--name", name, "--listen", $"127.0.0.1:{port}", "--no-mdns", .. extra]);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!cli.Stderr.Contains("serving", StringComparison.Ordinal))
-        {
-            if (cli.Process.HasExited || DateTime.UtcNow > deadline)
-            {
-                throw new InvalidOperationException($"serve {name} did not start:\n{cli.Stderr}");
-            }
-
-            await Task.Delay(50);
-        }
+        await cli.WaitForStderrAsync("serving", TimeSpan.FromSeconds(30));
 
         return (cli, port);
     }

@@ -123,6 +123,21 @@ public sealed class CliProcess : IDisposable
 
     public int ExitCode => Process.ExitCode;
 
+    /// <summary>Waits until stderr contains <paramref name="text"/> (e.g. the "serving" log line); throws if the process exits first.</summary>
+    public async Task WaitForStderrAsync(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!Stderr.Contains(text, StringComparison.Ordinal))
+        {
+            if (Process.HasExited || DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"lanspread never logged '{text}':\n{Stderr}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
     /// <summary>Waits for a stdout line matching <paramref name="match"/>; returns it with the time it was seen.</summary>
     public async Task<(string Line, DateTime At)> WaitForLineAsync(Func<string, bool> match, TimeSpan timeout, int skip = 0)
     {

@@ -130,7 +130,7 @@ public sealed class ScenarioTests(ScenarioLan lan, ITestOutputHelper output) : I
 
         // Restart: the runtime's start-up recovery rolls back the interrupted install.
         using var restarted = Start("deep-small-client", ["serve", "--games", games, "--data", lan.Data("deep-small-client"), "--name", "restarted", "--no-mdns", "--listen", "127.0.0.1:0"]);
-        await WaitForServingAsync(restarted);
+        await restarted.WaitForStderrAsync("serving", TimeSpan.FromSeconds(30));
         Assert.False(Directory.Exists(Path.Combine(games, "cs16", ".local.installing")));
         Assert.False(File.Exists(Path.Combine(games, "cs16", ".lanspread.json")));
         Assert.False(Directory.Exists(Path.Combine(games, "cs16", "local")));
@@ -263,22 +263,8 @@ public sealed class ScenarioTests(ScenarioLan lan, ITestOutputHelper output) : I
     private async Task<CliProcess> ServeAsync(string host, string? games = null, params string[] extra)
     {
         var process = Start(host, ["serve", "--games", games ?? lan.Games(host), "--data", lan.Data(host), "--name", host, "--ping-interval", "1", "--set", "mdns.queryIntervalMs=2000", .. extra]);
-        await WaitForServingAsync(process);
+        await process.WaitForStderrAsync("serving", TimeSpan.FromSeconds(30));
         return process;
-    }
-
-    private static async Task WaitForServingAsync(CliProcess process)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!process.Stderr.Contains("serving", StringComparison.Ordinal))
-        {
-            if (process.Process.HasExited || DateTime.UtcNow > deadline)
-            {
-                throw new InvalidOperationException($"serve did not start:\n{process.Stderr}");
-            }
-
-            await Task.Delay(50);
-        }
     }
 
     private string[] GetArgs(string host, string game, string games, params string[] extra) =>

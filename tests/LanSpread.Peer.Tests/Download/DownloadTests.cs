@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using LanSpread.Core.Commands;
 using LanSpread.Core.Events;
 using LanSpread.Core.Model;
@@ -261,7 +260,7 @@ public sealed class DownloadTests
     {
         await using var set = new TestPeerSet();
         var mount = set.Temp.Sub("small-disk");
-        Run("mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", mount);
+        Shell.Run("mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", mount);
         try
         {
             var clientRoot = Path.Combine(mount, "alienswarm");
@@ -282,7 +281,7 @@ public sealed class DownloadTests
         }
         finally
         {
-            Run("umount", "-l", mount);
+            Shell.Run("umount", "-l", mount);
         }
     }
 
@@ -311,15 +310,5 @@ public sealed class DownloadTests
         Assert.Equal(GameFixture.Manifest(newContent), GameFixture.Manifest(local));
         Assert.False(Directory.Exists(Path.Combine(clientGames, "alienswarm", ".local.backup")));
         Assert.Equal("2", File.ReadAllText(Path.Combine(clientGames, "alienswarm", "version.ini")).Trim());
-    }
-
-    private static void Run(string file, params string[] args)
-    {
-        using var process = Process.Start(file, args);
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited {process.ExitCode}");
-        }
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using LanSpread.Core.Composition;
 using LanSpread.Core.Model;
 using LanSpread.Core.Unpacking;
@@ -161,7 +160,7 @@ public sealed class InstallTransactionTests : IDisposable
     public async Task A_full_disk_during_extraction_fails_cleanly_and_keeps_the_previous_install()
     {
         var mount = _temp.Sub("small-disk");
-        Run("mount", "-t", "tmpfs", "-o", "size=12m", "tmpfs", mount);
+        Shell.Run("mount", "-t", "tmpfs", "-o", "size=12m", "tmpfs", mount);
         try
         {
             var root = GameFixture.Create(mount, "cs16", "1", OldContent);
@@ -174,7 +173,7 @@ public sealed class InstallTransactionTests : IDisposable
         }
         finally
         {
-            Run("umount", "-l", mount);
+            Shell.Run("umount", "-l", mount);
         }
     }
 
@@ -200,12 +199,5 @@ public sealed class InstallTransactionTests : IDisposable
         Assert.False(File.Exists(Path.Combine(root, ".lanspread.json")), "intent log left behind");
         var local = Path.Combine(root, "local");
         Assert.False(File.Exists(Path.Combine(local, GameRootLayout.OwnedMarker)), "marker leaked into local/");
-    }
-
-    private static void Run(string file, params string[] args)
-    {
-        using var process = Process.Start(file, args);
-        process.WaitForExit();
-        Assert.Equal(0, process.ExitCode);
     }
 }

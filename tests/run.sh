@@ -12,11 +12,13 @@ command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v avahi-daemon >/dev/null 2>&1 || need+=(avahi-daemon)
 command -v avahi-browse >/dev/null 2>&1 || need+=(avahi-utils)
 command -v mkfs.ext4 >/dev/null 2>&1 || need+=(e2fsprogs)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "installing: ${need[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+    apt-get update -qq -o APT::Sandbox::User=root
+    # As root: some images make /etc/resolv.conf or /etc/nsswitch.conf unreadable to apt's _apt sandbox user.
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends -o APT::Sandbox::User=root "${need[@]}" >/dev/null
   else
     echo "missing tools: ${need[*]} (install them, or run as root); tests that need them will fail" >&2
   fi

@@ -131,7 +131,7 @@ public sealed class CliProcess : IDisposable
         {
             if (Process.HasExited || DateTime.UtcNow > deadline)
             {
-                throw new InvalidOperationException($"lanspread never logged '{text}':\n{Stderr}");
+                throw new InvalidOperationException($"lanspread never logged '{text}' ({string.Join(' ', Process.StartInfo.ArgumentList)}):\n{Stderr}");
             }
 
             await Task.Delay(50);

@@ -11,7 +11,11 @@ public static class Repo
     /// <summary>The test's own output directory, where the plugins folder and lanspread.dll are.</summary>
     public static string Output => AppContext.BaseDirectory;
 
-    public static string CliDll => Path.Combine(Output, "lanspread.dll");
+    /// <summary>Debug or Release: the configuration the tests were built in (…/bin/&lt;Configuration&gt;/net10.0/).</summary>
+    public static string Configuration => new DirectoryInfo(Output.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
+
+    /// <summary>The CLI from its own build output (its runtimeconfig and plugins folder are there).</summary>
+    public static string CliDll => Path.Combine(Root, "hosts", "LanSpread.Cli", "bin", Configuration, "net10.0", "lanspread.dll");
 
     private static string FindRoot()
     {

@@ -1,0 +1,10 @@
+namespace LanSpread.Gui.Services;
+
+public enum GameOperationKind
+{
+    Requesting,
+    Downloading,
+    Installing,
+    Uninstalling,
+    Failed,
+}

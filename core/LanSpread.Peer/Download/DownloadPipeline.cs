@@ -97,7 +97,7 @@ internal sealed class DownloadPipeline
     /// <summary>Runs a whole download; returns true when the sentinel was committed.</summary>
     public async Task<bool> DownloadAsync(string game, IReadOnlyList<GameFileDescription> files, CancellationToken cancellationToken)
     {
-        using var claim = _context.Operations.TryBegin(game, "download");
+        using var claim = _context.Operations.TryBegin(game, OperationTracker.Download);
         if (claim is null)
         {
             var running = _context.Operations.RunningOperation(game);
@@ -105,6 +105,7 @@ internal sealed class DownloadPipeline
             return false;
         }
 
+        _context.Library.BumpRevision(); // peers drop this game from what we announce while it downloads
         var version = _context.PeerGameDb.LatestVersion(game);
         var peers = _context.PeerGameDb.PeersWithLatest(game).Select(p => _context.Connector.Find(p.PeerId)).OfType<PeerClient>().ToList();
         if (version is null || peers.Count == 0)
@@ -113,14 +114,15 @@ internal sealed class DownloadPipeline
             return false;
         }
 
-        var invalid = files.FirstOrDefault(f => !IsSafeRelativePath(f.RelativePath) || f.Size < 0);
+        // Resolved against this peer's own root too, so a symlink in it cannot redirect a write outside.
+        var root = _context.Library.RootOf(game);
+        var invalid = files.FirstOrDefault(f => !GamePathResolver.TryResolve(root, f.RelativePath, out _, out _) || f.Size < 0);
         if (invalid is not null)
         {
             _context.Events.Publish(new DownloadGameFilesFailed(game, $"refusing file '{invalid.RelativePath}': it would leave the game root or is reserved"));
             return false;
         }
 
-        var root = _context.Library.RootOf(game);
         var sentinelFile = files.FirstOrDefault(f => f.RelativePath == GameRootLayout.VersionFile && !f.IsDirectory);
         var payload = files.Where(f => !f.IsDirectory && f != sentinelFile).ToList();
         var total = payload.Sum(f => f.Size);
@@ -188,18 +190,6 @@ internal sealed class DownloadPipeline
 
             _jobs.TryRemove(game, out _);
         }
-    }
-
-    internal static bool IsSafeRelativePath(string path)
-    {
-        if (string.IsNullOrEmpty(path) || path.StartsWith('/') || path.Contains('\\', StringComparison.Ordinal) || (path.Length >= 2 && path[1] == ':'))
-        {
-            return false;
-        }
-
-        var segments = path.Split('/');
-        return segments.All(s => s.Length > 0 && s != "." && s != ".." && !s.Any(char.IsControl))
-            && !GameRootLayout.IsReservedTopLevel(segments[0]);
     }
 
     internal static List<FileChunk> Chunk(IEnumerable<GameFileDescription> files, long chunkSize)

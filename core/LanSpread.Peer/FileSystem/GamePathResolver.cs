@@ -10,6 +10,40 @@ public static class GamePathResolver
     public static bool TryResolve(string gameRoot, string? relativePath, out string fullPath, out string problem)
     {
         fullPath = string.Empty;
+        if (!IsSafeRelativePath(relativePath, out problem))
+        {
+            return false;
+        }
+
+        var segments = relativePath!.Split('/');
+        var root = Path.GetFullPath(gameRoot);
+        var current = root;
+        foreach (var segment in segments)
+        {
+            current = Path.Combine(current, segment);
+            var info = new FileInfo(current);
+            if (info.LinkTarget is not null)
+            {
+                var target = info.ResolveLinkTarget(returnFinalTarget: true);
+                var resolved = target is null ? null : Path.GetFullPath(target.FullName);
+                if (resolved is null || !(resolved + Path.DirectorySeparatorChar).StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                {
+                    problem = "a symbolic link in the path points outside the game root";
+                    return false;
+                }
+            }
+        }
+
+        fullPath = current;
+        return true;
+    }
+
+    /// <summary>
+    /// The syntactic half (no file system access): used by the server before resolving, and by the
+    /// download pipeline before it creates any file a peer's file list names.
+    /// </summary>
+    public static bool IsSafeRelativePath(string? relativePath, out string problem)
+    {
         problem = string.Empty;
         if (string.IsNullOrEmpty(relativePath) || relativePath.Length > 4096)
         {
@@ -46,25 +80,6 @@ public static class GamePathResolver
             return false;
         }
 
-        var root = Path.GetFullPath(gameRoot);
-        var current = root;
-        foreach (var segment in segments)
-        {
-            current = Path.Combine(current, segment);
-            var info = new FileInfo(current);
-            if (info.LinkTarget is not null)
-            {
-                var target = info.ResolveLinkTarget(returnFinalTarget: true);
-                var resolved = target is null ? null : Path.GetFullPath(target.FullName);
-                if (resolved is null || !(resolved + Path.DirectorySeparatorChar).StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-                {
-                    problem = "a symbolic link in the path points outside the game root";
-                    return false;
-                }
-            }
-        }
-
-        fullPath = current;
         return true;
     }
 }

@@ -65,6 +65,9 @@ public sealed class LocalLibrary
 
     public string RootOf(string id) => Path.Combine(GameDirectory, id);
 
+    /// <summary>Makes peers re-list this library at their next ping (what is announced changed without a rescan).</summary>
+    public void BumpRevision() => Interlocked.Increment(ref _revision);
+
     /// <summary>Rescans everything; true when the library changed.</summary>
     public bool RescanAll()
     {

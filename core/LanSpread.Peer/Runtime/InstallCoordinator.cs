@@ -15,7 +15,7 @@ internal sealed class InstallCoordinator(RuntimeContext context)
     {
         var root = context.Library.RootOf(game);
         var mode = Directory.Exists(Path.Combine(root, GameRootLayout.LocalDirectory)) ? InstallMode.Update : InstallMode.Install;
-        using var claim = context.Operations.TryBegin(game, "install");
+        using var claim = context.Operations.TryBegin(game, OperationTracker.Install);
         if (claim is null)
         {
             context.Events.Publish(new InstallGameFailed(game, mode, $"a {context.Operations.RunningOperation(game)} of '{game}' is running"));
@@ -41,7 +41,7 @@ internal sealed class InstallCoordinator(RuntimeContext context)
 
     public async Task<bool> UninstallAsync(string game, CancellationToken cancellationToken)
     {
-        using var claim = context.Operations.TryBegin(game, "uninstall");
+        using var claim = context.Operations.TryBegin(game, OperationTracker.Uninstall);
         if (claim is null)
         {
             context.Events.Publish(new UninstallGameFailed(game, $"a {context.Operations.RunningOperation(game)} of '{game}' is running"));

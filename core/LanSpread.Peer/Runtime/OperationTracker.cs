@@ -8,6 +8,10 @@ namespace LanSpread.Peer.Runtime;
 /// </summary>
 public sealed class OperationTracker
 {
+    public const string Download = "download";
+    public const string Install = "install";
+    public const string Uninstall = "uninstall";
+
     private readonly ConcurrentDictionary<string, string> _running = new(StringComparer.Ordinal);
 
     public event Action<string>? Ended;

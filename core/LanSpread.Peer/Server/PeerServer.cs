@@ -119,7 +119,9 @@ internal sealed class PeerServer
                 await FrameCodec.WriteResponseAsync(stream.Stream, Ok() with { Name = _context.Options.Name, Revision = library.Revision }, cancellationToken);
                 return;
             case RequestType.ListGames:
-                await FrameCodec.WriteResponseAsync(stream.Stream, Ok() with { Revision = library.Revision, Games = library.Announced() }, cancellationToken);
+                // A game being downloaded here is incomplete: not announced until its sentinel is back.
+                var games = library.Announced().Where(g => _context.Operations.RunningOperation(g.Id) != OperationTracker.Download).ToList();
+                await FrameCodec.WriteResponseAsync(stream.Stream, Ok() with { Revision = library.Revision, Games = games }, cancellationToken);
                 return;
             case RequestType.GetGame:
                 await FrameCodec.WriteResponseAsync(stream.Stream, Ok() with { Details = ServedGame(request.Game).Details }, cancellationToken);
@@ -137,7 +139,7 @@ internal sealed class PeerServer
     {
         var game = id is null ? null : _context.Library.Find(id);
         if (game is null || !game.Game.IsDownloaded || !game.Game.InCatalog
-            || _context.Operations.RunningOperation(game.Game.Id) == "download"
+            || _context.Operations.RunningOperation(game.Game.Id) == OperationTracker.Download
             || !File.Exists(Path.Combine(_context.Library.RootOf(game.Game.Id), GameRootLayout.VersionFile)))
         {
             throw new ProtocolException(ErrorCode.UnknownGame, $"game '{id}' is not available here");

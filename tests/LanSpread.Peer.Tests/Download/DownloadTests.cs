@@ -179,6 +179,37 @@ public sealed class DownloadTests
     }
 
     [Fact]
+    public async Task A_game_being_downloaded_is_neither_announced_nor_served_by_the_downloading_peer()
+    {
+        await using var set = new TestPeerSet();
+        var clientGames = set.Temp.Sub("client-games");
+        GameFixture.Create(clientGames, "alienswarm", "1", new Dictionary<string, byte[]> { ["old"] = [1] });
+        Seed(set, "alpha", "2", Content(13, files: 4, size: 8_000_000));
+        var alpha = await set.StartAsync("alpha");
+        var client = await set.StartAsync("client", configure: o => o.ChunkSize = 32 * 1024, games: clientGames, peers: [alpha]);
+        await using (var before = await Server.RawClient.ConnectAsync(client, set.Temp))
+        {
+            var (listed, _) = await before.RequestAsync("""{"v":1,"type":"ListGames"}""");
+            Assert.Single(listed!.Value.GetProperty("games").EnumerateArray());
+        }
+
+        await client.WaitForOffersAsync("alienswarm", 1);
+        await client.Runtime.SendAsync(new FetchLatestFromPeers("alienswarm"));
+        var files = await client.Log.WaitAsync<GotGameFiles>();
+        await client.Runtime.SendAsync(new DownloadGameFiles("alienswarm", files.Files));
+        await client.Log.WaitAsync<DownloadGameFilesBegin>();
+        await using (var during = await Server.RawClient.ConnectAsync(client, set.Temp))
+        {
+            var (listed, _) = await during.RequestAsync("""{"v":1,"type":"ListGames"}""");
+            Assert.Empty(listed!.Value.GetProperty("games").EnumerateArray());
+            var (served, _) = await during.RequestAsync("""{"v":1,"type":"GetGame","game":"alienswarm"}""");
+            Assert.Equal("unknown_game", served!.Value.GetProperty("code").GetString());
+        }
+
+        await client.Log.WaitAsync<DownloadGameFilesFinished>(timeout: TimeSpan.FromSeconds(60));
+    }
+
+    [Fact]
     public async Task A_second_download_of_the_same_game_while_one_runs_is_refused()
     {
         await using var set = new TestPeerSet();
@@ -213,6 +244,14 @@ public sealed class DownloadTests
         Assert.Contains("leave the game root", refused.Reason, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(set.Temp.Path, "escape.bin")));
         Assert.False(File.Exists(Path.Combine(client.GamesDir, "escape.bin")));
+
+        // A symlink in the client's own root must not carry a write outside it either.
+        var outside = set.Temp.Sub("outside");
+        Directory.CreateDirectory(Path.Combine(client.GamesDir, "alienswarm"));
+        Directory.CreateSymbolicLink(Path.Combine(client.GamesDir, "alienswarm", "data"), outside);
+        await client.Runtime.SendAsync(new DownloadGameFiles("alienswarm", [new GameFileDescription("data/file0.bin", 1000, false)]));
+        await client.Log.WaitAsync<DownloadGameFilesFailed>(f => f.Reason.Contains("data/file0.bin", StringComparison.Ordinal));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(outside));
     }
 
     [Fact]

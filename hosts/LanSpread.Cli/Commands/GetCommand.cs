@@ -34,27 +34,23 @@ internal static class GetCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(PeerHost host, bool json, string game, int wantPeers, TimeSpan timeout, bool install, bool update, CancellationToken cancellationToken)
+    private static Task<int> RunAsync(PeerHost host, bool json, string game, int wantPeers, TimeSpan timeout, bool install, bool update, CancellationToken cancellationToken) =>
+        json
+            ? RunAsync(host, EventJson.Write, json, game, wantPeers, timeout, install, update, cancellationToken)
+            : ConsoleProgress.RunAsync(show => RunAsync(host, show, json, game, wantPeers, timeout, install, update, cancellationToken));
+
+    private static async Task<int> RunAsync(PeerHost host, Action<PeerEvent> show, bool json, string game, int wantPeers, TimeSpan timeout, bool install, bool update, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
         var runtime = host.Runtime;
-        var progress = json ? null : new ConsoleProgress();
         var state = Stage.WaitingForPeers;
         var code = ExitCodes.Timeout;
         try
         {
             await foreach (var peerEvent in runtime.Events.ReadAllAsync(deadline.Token))
             {
-                if (json)
-                {
-                    EventJson.Write(peerEvent);
-                }
-                else
-                {
-                    progress!.Show(peerEvent);
-                }
-
+                show(peerEvent);
                 switch (state, peerEvent)
                 {
                     case (Stage.WaitingForPeers, LibrarySnapshot or PeerDiscovered or PeerCountChanged)

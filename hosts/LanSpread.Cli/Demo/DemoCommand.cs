@@ -68,24 +68,30 @@ internal static class DemoCommand
         }, loggerFactory, cancellationToken);
         Say(json, $"Seeder {seeder.Runtime.PeerId.Abbreviated} on {seeder.Runtime.LocalEndPoint}, client {client.Runtime.PeerId.Abbreviated} on {client.Runtime.LocalEndPoint} ({client.Transport.Name}, {client.Planner.Name}, {client.Unpacker.Name})");
 
+        var outcome = json
+            ? await TransferAsync(client, EventJson.Write, cancellationToken)
+            : await ConsoleProgress.RunAsync(show => TransferAsync(client, show, cancellationToken));
+        if (outcome != ExitCodes.Success)
+        {
+            Say(json, $"The demo failed (exit {outcome}); everything is under {root}");
+            return outcome;
+        }
+
+        return await VerifyAsync(json, source, seederGames, clientGames, cancellationToken);
+    }
+
+    /// <summary>GetGame → DownloadGameFiles → (automatic) install, until the install finishes or something fails.</summary>
+    private static async Task<int> TransferAsync(PeerHost client, Action<PeerEvent> show, CancellationToken cancellationToken)
+    {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(TimeSpan.FromMinutes(5));
-        var progress = json ? null : new ConsoleProgress();
         var asked = false;
         var outcome = ExitCodes.Timeout;
         try
         {
             await foreach (var peerEvent in client.Runtime.Events.ReadAllAsync(deadline.Token))
             {
-                if (json)
-                {
-                    EventJson.Write(peerEvent);
-                }
-                else
-                {
-                    progress!.Show(peerEvent);
-                }
-
+                show(peerEvent);
                 if (!asked && client.Runtime.PeerGameDb.PeersWithLatest(GameId).Count > 0)
                 {
                     asked = true;
@@ -122,12 +128,11 @@ internal static class DemoCommand
         {
         }
 
-        if (outcome != ExitCodes.Success)
-        {
-            Say(json, $"The demo failed (exit {outcome}); everything is under {root}");
-            return outcome;
-        }
+        return outcome;
+    }
 
+    private static async Task<int> VerifyAsync(bool json, string source, string seederGames, string clientGames, CancellationToken cancellationToken)
+    {
         var installed = Path.Combine(clientGames, GameId, "local");
         var expected = await ManifestCommand.ComputeAsync(source, cancellationToken);
         var actual = await ManifestCommand.ComputeAsync(installed, cancellationToken);

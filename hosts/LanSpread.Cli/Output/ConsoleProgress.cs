@@ -3,10 +3,22 @@ using Spectre.Console;
 
 namespace LanSpread.Cli.Output;
 
-/// <summary>Human output on a terminal: a progress line (bytes, rate, ETA, peers) and a summary.</summary>
-internal sealed class ConsoleProgress
+/// <summary>
+/// Human output on a terminal: Spectre.Console's live progress display (bytes, rate, ETA; the serving
+/// peers in the description) for downloads and installs, and one line per milestone.
+/// </summary>
+internal sealed class ConsoleProgress(ProgressContext context)
 {
-    private int _peers;
+    private ProgressTask? _download;
+    private ProgressTask? _install;
+
+    /// <summary>Runs <paramref name="body"/> with a live progress display; <c>show</c> renders each event.</summary>
+    public static Task<int> RunAsync(Func<Action<PeerEvent>, Task<int>> body) =>
+        AnsiConsole.Progress()
+            .AutoClear(false)
+            .HideCompleted(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new DownloadedColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
+            .StartAsync(context => body(new ConsoleProgress(context).Show));
 
     public void Show(PeerEvent peerEvent)
     {
@@ -16,32 +28,36 @@ internal sealed class ConsoleProgress
                 AnsiConsole.MarkupLine($"[grey]peer[/] {Markup.Escape(d.Peer)} [grey]{Markup.Escape(d.Address)}[/]");
                 break;
             case DownloadGameFilesBegin b:
-                _peers = b.Peers.Count;
-                AnsiConsole.MarkupLine($"[bold]{Markup.Escape(b.Game)}[/] {Markup.Escape(b.Version)}: {Size(b.TotalBytes)} from {string.Join(", ", b.Peers.Select(p => Markup.Escape(p.Name)))}");
+                var peers = string.Join(", ", b.Peers.Select(p => p.Name));
+                _download = context.AddTask(Markup.Escape($"{b.Game} {b.Version} from {peers}"), maxValue: Math.Max(1, b.TotalBytes));
                 break;
-            case DownloadProgress p:
-                var eta = p.BytesPerSecond > 0 ? TimeSpan.FromSeconds((p.TotalBytes - p.BytesDone) / p.BytesPerSecond) : TimeSpan.Zero;
-                var percent = p.TotalBytes == 0 ? 100 : 100.0 * p.BytesDone / p.TotalBytes;
-                var width = 30;
-                var filled = (int)(width * percent / 100);
-                Console.Error.Write($"\r[{new string('#', filled)}{new string('.', width - filled)}] {percent,5:0.0}%  {Size(p.BytesDone)}/{Size(p.TotalBytes)}  {Size((long)p.BytesPerSecond)}/s  ETA {eta:mm\\:ss}  {_peers} peers ");
+            case DownloadProgress p when _download is not null:
+                _download.Value = p.BytesDone;
                 break;
             case DownloadGameFilesFinished f:
-                Console.Error.WriteLine();
+                _download?.Value(_download.MaxValue);
+                _download?.StopTask();
                 AnsiConsole.MarkupLine($"[green]downloaded[/] {Markup.Escape(f.Game)} {Markup.Escape(f.Version)} in {f.Seconds:0.0}s: " +
-                    string.Join(", ", f.BytesByPeer.Select(p => $"{Markup.Escape(p.Peer)} {Size(p.Bytes)}")));
+                    Markup.Escape(string.Join(", ", f.BytesByPeer.Select(p => $"{p.Peer} {Size(p.Bytes)}"))));
                 break;
             case DownloadGameFilesFailed f:
-                Console.Error.WriteLine();
+                _download?.StopTask();
                 AnsiConsole.MarkupLine($"[red]download failed[/]: {Markup.Escape(f.Reason)}");
                 break;
             case InstallGameBegin i:
-                AnsiConsole.MarkupLine($"[grey]{i.Mode.ToString().ToLowerInvariant()}ing[/] {Markup.Escape(i.Game)}…");
+                _install = context.AddTask(Markup.Escape($"{i.Mode.ToString().ToLowerInvariant()} {i.Game}"), maxValue: 1);
+                break;
+            case InstallProgress p when _install is not null && p.TotalBytes > 0:
+                _install.MaxValue = p.TotalBytes;
+                _install.Value = p.BytesDone;
                 break;
             case InstallGameFinished i:
+                _install?.Value(_install.MaxValue);
+                _install?.StopTask();
                 AnsiConsole.MarkupLine($"[green]installed[/] {Markup.Escape(i.Game)}");
                 break;
             case InstallGameFailed i:
+                _install?.StopTask();
                 AnsiConsole.MarkupLine($"[red]install failed[/]: {Markup.Escape(i.Reason)}");
                 break;
             case NoPeersHaveGame n:

@@ -4,11 +4,9 @@ using LanSpread.Core.Model;
 namespace LanSpread.Peer.Download;
 
 /// <summary>The running state of one download: what is fetched, from whom, and how far it got.</summary>
-internal sealed class DownloadJob(string game, string version, string root, long totalBytes, CancellationTokenSource cancellation)
+internal sealed class DownloadJob(string game, string root, long totalBytes, CancellationTokenSource cancellation)
 {
     public string Game { get; } = game;
-
-    public string Version { get; } = version;
 
     public string Root { get; } = root;
 

@@ -127,7 +127,7 @@ internal sealed class DownloadPipeline
         var payload = files.Where(f => !f.IsDirectory && f != sentinelFile).ToList();
         var total = payload.Sum(f => f.Size);
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var job = new DownloadJob(game, version, root, total, cancellation);
+        var job = new DownloadJob(game, root, total, cancellation);
         _jobs[game] = job;
         var sentinel = new VersionSentinel(root);
         var stopwatch = Stopwatch.StartNew();

@@ -95,15 +95,6 @@ public sealed class LibraryIndex
         }
     }
 
-    public void Clear()
-    {
-        lock (_gate)
-        {
-            _entries.Clear();
-            _dirty = true;
-        }
-    }
-
     public void Save()
     {
         if (_path is null)

@@ -56,14 +56,6 @@ public sealed class PeerGameDB
         return null;
     }
 
-    public bool Contains(PeerId id)
-    {
-        lock (_gate)
-        {
-            return _peers.ContainsKey(id);
-        }
-    }
-
     public IReadOnlyList<PeerRef> Peers()
     {
         lock (_gate)

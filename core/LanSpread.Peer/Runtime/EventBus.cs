@@ -135,13 +135,11 @@ public sealed class EventBus
         }
     }
 
-    private sealed class Slot((Type, string)? key)
+    private sealed class Slot(PeerEvent peerEvent, (Type, string)? key)
     {
-        public Slot(PeerEvent peerEvent, (Type, string)? key)
-            : this(key) => Event = peerEvent;
+        public PeerEvent Event { get; set; } = peerEvent;
 
-        public PeerEvent Event { get; set; } = null!;
-
+        /// <summary>Set for coalescable (progress) events: the game and type they stand for.</summary>
         public (Type, string)? Key { get; } = key;
 
         public bool Taken { get; set; }

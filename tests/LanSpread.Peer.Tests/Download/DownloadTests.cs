@@ -30,6 +30,8 @@ public sealed class DownloadTests
 
         var done = await client.DownloadAsync("alienswarm");
         var finished = Assert.IsType<DownloadGameFilesFinished>(done);
+        var listed = client.Runtime.PeerGameDb.FilesOf(alpha.Runtime.PeerId, "alienswarm");
+        Assert.Equal((await client.Log.WaitAsync<GotGameFiles>()).Files, listed!.Files); // the per-peer file list PeerGameDB keeps
         Assert.Equal("20240517", finished.Version);
         await client.Log.WaitAsync<InstallGameFinished>(e => e.Mode == InstallMode.Install);
 

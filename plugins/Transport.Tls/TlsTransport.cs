@@ -38,12 +38,11 @@ public sealed class TlsTransport : ITransport
     public string Name => "tls";
 
     /// <inheritdoc />
-    public async ValueTask<ITransportListener> ListenAsync(IPEndPoint endPoint, TransportCredentials credentials, CancellationToken cancellationToken)
+    public ValueTask<ITransportListener> ListenAsync(IPEndPoint endPoint, TransportCredentials credentials, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(endPoint);
         ArgumentNullException.ThrowIfNull(credentials);
-        await Task.CompletedTask;
-        return TlsListener.Start(endPoint, credentials, Options, _loggerFactory.CreateLogger<TlsListener>());
+        return ValueTask.FromResult<ITransportListener>(TlsListener.Start(endPoint, credentials, Options, _loggerFactory.CreateLogger<TlsListener>()));
     }
 
     /// <inheritdoc />

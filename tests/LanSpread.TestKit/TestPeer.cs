@@ -87,7 +87,17 @@ public sealed class TestPeer : IAsyncDisposable
         }
     }
 
-    /// <summary>GetGame → GotGameFiles → DownloadGameFiles; returns the terminal download event.</summary>
+    /// <summary>GetGame (or FetchLatestFromPeers) → GotGameFiles → DownloadGameFiles; returns once the transfer began.</summary>
+    public async Task<GotGameFiles> BeginDownloadAsync(string game, bool update = false, TimeSpan? timeout = null)
+    {
+        await Runtime.SendAsync(update ? new FetchLatestFromPeers(game) : new GetGame(game));
+        var files = await Log.WaitAsync<GotGameFiles>(e => e.Game == game, timeout);
+        await Runtime.SendAsync(new DownloadGameFiles(game, files.Files));
+        await Log.WaitAsync<DownloadGameFilesBegin>(e => e.Game == game, timeout);
+        return files;
+    }
+
+    /// <summary>Runs a whole download; returns the terminal download event.</summary>
     public async Task<PeerEvent> DownloadAsync(string game, TimeSpan? timeout = null)
     {
         await Runtime.SendAsync(new GetGame(game));

@@ -264,6 +264,11 @@ internal sealed class DownloadPipeline
             await Task.WhenAll(workers);
             cancellationToken.ThrowIfCancellationRequested();
             pending = failed.ToList();
+            if (pending.Count == 0)
+            {
+                return; // no retry round, so no need to ask who still answers
+            }
+
             alive = (await Task.WhenAll(alive.Where(p => !dead.ContainsKey(p.Id)).Select(async p => (p, ok: await AnswersAsync(p, cancellationToken)))))
                 .Where(x => x.ok).Select(x => x.p).ToList();
         }

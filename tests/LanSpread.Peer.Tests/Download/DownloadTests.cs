@@ -196,10 +196,7 @@ public sealed class DownloadTests
         }
 
         await client.WaitForOffersAsync("alienswarm", 1);
-        await client.Runtime.SendAsync(new FetchLatestFromPeers("alienswarm"));
-        var files = await client.Log.WaitAsync<GotGameFiles>();
-        await client.Runtime.SendAsync(new DownloadGameFiles("alienswarm", files.Files));
-        await client.Log.WaitAsync<DownloadGameFilesBegin>();
+        await client.BeginDownloadAsync("alienswarm", update: true);
         await using (var during = await Server.RawClient.ConnectAsync(client, set.Temp))
         {
             var (listed, _) = await during.RequestAsync("""{"v":1,"type":"ListGames"}""");
@@ -219,10 +216,7 @@ public sealed class DownloadTests
         var alpha = await set.StartAsync("alpha");
         var client = await set.StartAsync("client", configure: o => o.ChunkSize = 32 * 1024, peers: [alpha]);
         await client.WaitForOffersAsync("alienswarm", 1);
-        await client.Runtime.SendAsync(new GetGame("alienswarm"));
-        var files = await client.Log.WaitAsync<GotGameFiles>();
-        await client.Runtime.SendAsync(new DownloadGameFiles("alienswarm", files.Files));
-        await client.Log.WaitAsync<DownloadGameFilesBegin>();
+        var files = await client.BeginDownloadAsync("alienswarm");
         await client.Runtime.SendAsync(new DownloadGameFiles("alienswarm", files.Files));
         var refused = await client.Log.WaitAsync<DownloadGameFilesFailed>();
         Assert.Contains("already running", refused.Reason, StringComparison.Ordinal);

@@ -18,6 +18,7 @@ internal static class TlsSettings
         ClientCertificateRequired = true,
         RemoteCertificateValidationCallback = ValidateClient,
         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+        CipherSuitesPolicy = PreferredCipherSuites,
     };
 
     public static SslClientAuthenticationOptions Client(TransportCredentials credentials) => new()
@@ -29,7 +30,16 @@ internal static class TlsSettings
         // checked after the handshake by the caller (see TlsConnectionPool).
         RemoteCertificateValidationCallback = static (_, certificate, _, _) => certificate is not null,
         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+        CipherSuitesPolicy = PreferredCipherSuites,
     };
+
+    // AES-128-GCM first: every byte of a game is encrypted once and decrypted once, and AES-128 takes 10
+    // rounds where AES-256 takes 14 (OpenSSL's default order puts AES-256 first), so it costs ~25% less
+    // CPU on both sides for a strength a LAN transfer does not lack. Only Linux and macOS let .NET set
+    // the order; elsewhere the platform's default stands.
+    private static CipherSuitesPolicy? PreferredCipherSuites { get; } = OperatingSystem.IsLinux() || OperatingSystem.IsMacOS()
+        ? new CipherSuitesPolicy([TlsCipherSuite.TLS_AES_128_GCM_SHA256, TlsCipherSuite.TLS_AES_256_GCM_SHA384, TlsCipherSuite.TLS_CHACHA20_POLY1305_SHA256])
+        : null;
 
     // Clients are identified by their certificate's hash, not authenticated: anonymous clients and any
     // well-formed self-signed certificate are accepted (the LAN trust model protects clients).

@@ -74,7 +74,7 @@ public sealed class PeerHost : IAsyncDisposable
 
             var transport = plugins.Select<ITransport>(PluginKind.Transport, settings.Transport);
             var planner = plugins.Select<IChunkPlanner>(PluginKind.Planner, settings.Planner);
-            var unpacker = plugins.Select<IUnpacker>(PluginKind.Unpacker, null);
+            var unpacker = new DeferredUnpacker(() => plugins.Select<IUnpacker>(PluginKind.Unpacker, null));
             var discoveries = new List<IDiscovery>();
             if (!settings.NoMdns)
             {

@@ -29,6 +29,7 @@ public sealed class TlsTransport : ITransport
         {
             ConnectionsPerPeer = settings.GetInt32("tls.connectionsPerPeer", 8),
         };
+        TlsSettings.WarmUpInBackground();
     }
 
     /// <summary>The options in force.</summary>

@@ -14,7 +14,7 @@ internal static class CatalogCommand
 {
     public static Command Create()
     {
-        var catalogFile = new Option<FileInfo?>("--catalog") { Description = "A catalog file that extends (or with \"replace\": true replaces) the bundled one" };
+        var catalogFile = new Option<FileInfo?>("--catalog") { HelpName = "FILE", Description = "A catalog file that extends (or with \"replace\": true replaces) the bundled one" };
         var json = new Option<bool>("--json") { Description = "JSON lines instead of a table" };
         var command = new Command("catalog", "List the catalog in use: only these games are announced and served (add others with --catalog FILE)");
         command.Options.Add(catalogFile);

@@ -13,27 +13,27 @@ internal sealed class CommonOptions
 {
     public Option<DirectoryInfo> Games { get; } = new("--games") { Description = "The game directory (one folder per game)", HelpName = "DIR", Required = true };
 
-    public Option<string?> Data { get; } = new("--data") { Description = "Identity and index directory (default: per-user)" };
+    public Option<string?> Data { get; } = new("--data") { HelpName = "DIR", Description = "Identity and index directory (default: per-user)" };
 
-    public Option<string?> Name { get; } = new("--name") { Description = "This peer's display name (default: machine name)" };
+    public Option<string?> Name { get; } = new("--name") { HelpName = "NAME", Description = "This peer's display name (default: machine name)" };
 
-    public Option<string?> Listen { get; } = new("--listen") { Description = $"Listen address ADDR:PORT (default: all interfaces, port {PeerRuntimeOptions.DefaultPort})" };
+    public Option<string?> Listen { get; } = new("--listen") { HelpName = "ADDR:PORT", Description = $"Listen address ADDR:PORT (default: all interfaces, port {PeerRuntimeOptions.DefaultPort})" };
 
-    public Option<string[]> Peer { get; } = new("--peer") { Description = "A static peer HOST:PORT (repeatable)", AllowMultipleArgumentsPerToken = false };
+    public Option<string[]> Peer { get; } = new("--peer") { HelpName = "HOST:PORT", Description = "A static peer HOST:PORT (repeatable)", AllowMultipleArgumentsPerToken = false };
 
     public Option<bool> NoMdns { get; } = new("--no-mdns") { Description = "Do not use mDNS discovery" };
 
-    public Option<FileInfo?> Catalog { get; } = new("--catalog") { Description = "A catalog file that extends (or with \"replace\": true replaces) the bundled one" };
+    public Option<FileInfo?> Catalog { get; } = new("--catalog") { HelpName = "FILE", Description = "A catalog file that extends (or with \"replace\": true replaces) the bundled one" };
 
-    public Option<string?> Transport { get; } = new("--transport") { Description = "Transport plugin by name (tls, quic; default: best supported)" };
+    public Option<string?> Transport { get; } = new("--transport") { HelpName = "NAME", Description = "Transport plugin by name (tls, quic; default: best supported)" };
 
-    public Option<string?> Planner { get; } = new("--planner") { Description = "Chunk planner plugin by name (default: highest priority)" };
+    public Option<string?> Planner { get; } = new("--planner") { HelpName = "NAME", Description = "Chunk planner plugin by name (default: highest priority)" };
 
-    public Option<string[]> Plugins { get; } = new("--plugins") { Description = "Extra plugin directory (repeatable)" };
+    public Option<string[]> Plugins { get; } = new("--plugins") { HelpName = "DIR", Description = "Extra plugin directory (repeatable)" };
 
-    public Option<string?> ChunkSize { get; } = new("--chunk-size") { Description = "Bytes per chunk request, e.g. 4M (default 4M)" };
+    public Option<string?> ChunkSize { get; } = new("--chunk-size") { HelpName = "SIZE", Description = "Bytes per chunk request, e.g. 4M (default 4M)" };
 
-    public Option<string[]> Set { get; } = new("--set") { Description = "Plugin setting KEY=VALUE, e.g. tls.connectionsPerPeer=4 (repeatable)" };
+    public Option<string[]> Set { get; } = new("--set") { HelpName = "KEY=VALUE", Description = "Plugin setting KEY=VALUE, e.g. tls.connectionsPerPeer=4 (repeatable)" };
 
     public Option<double?> PingInterval { get; } = OptionParsers.OptionalSeconds("--ping-interval", "Seconds between pings of known peers; a peer missing 3 is pruned (default 2)", 3600);
 

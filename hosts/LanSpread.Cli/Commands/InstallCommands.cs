@@ -18,7 +18,7 @@ internal static class InstallCommands
     {
         var game = GameArgument.Create();
         var games = new Option<DirectoryInfo>("--games") { Description = "The game directory (one folder per game)", HelpName = "DIR", Required = true };
-        var plugins = new Option<string[]>("--plugins") { Description = "Extra plugin directory (repeatable)" };
+        var plugins = new Option<string[]>("--plugins") { HelpName = "DIR", Description = "Extra plugin directory (repeatable)" };
         var logLevel = OptionParsers.Level(LogLevel.Information);
         var command = new Command(install ? "install" : "uninstall", install
             ? "Install (or update) a downloaded game from its archive, transactionally. " + ExitCodes.Help

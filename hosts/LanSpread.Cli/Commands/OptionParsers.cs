@@ -16,6 +16,7 @@ internal static class OptionParsers
     /// <summary>A number of seconds in (0, <paramref name="max"/>].</summary>
     public static Option<double> Seconds(string name, string description, double defaultValue, double max = 7 * 24 * 3600) => new(name)
     {
+        HelpName = "SECONDS",
         Description = description,
         DefaultValueFactory = _ => defaultValue,
         CustomParser = result => ParseSeconds(result, name, max) ?? defaultValue,
@@ -24,6 +25,7 @@ internal static class OptionParsers
     /// <summary>An optional number of seconds in (0, <paramref name="max"/>]; null when absent.</summary>
     public static Option<double?> OptionalSeconds(string name, string description, double max = 7 * 24 * 3600) => new(name)
     {
+        HelpName = "SECONDS",
         Description = description,
         CustomParser = result => ParseSeconds(result, name, max),
     };
@@ -31,6 +33,7 @@ internal static class OptionParsers
     /// <summary>A whole number in [<paramref name="min"/>, <paramref name="max"/>].</summary>
     public static Option<int> Count(string name, string description, int defaultValue, int min, int max) => new(name)
     {
+        HelpName = "N",
         Description = description,
         DefaultValueFactory = _ => defaultValue,
         CustomParser = result =>
@@ -54,6 +57,7 @@ internal static class OptionParsers
     /// <summary>--log-level by name, case-insensitive; "info" and "warn" as the log lines print them.</summary>
     public static Option<LogLevel> Level(LogLevel defaultValue) => new("--log-level")
     {
+        HelpName = "LEVEL",
         Description = $"Log level on stderr: {string.Join(", ", LevelNames)} (default {defaultValue.ToString().ToLowerInvariant()}; debug adds stack traces to errors)",
         DefaultValueFactory = _ => defaultValue,
         CustomParser = result =>

@@ -21,9 +21,9 @@ internal static class DemoCommand
 
     public static Command Create()
     {
-        var directory = new Option<DirectoryInfo?>("--dir") { Description = "Where to put the demo, kept afterwards (a new or empty directory; default: a temporary one, removed at the end)" };
+        var directory = new Option<DirectoryInfo?>("--dir") { HelpName = "DIR", Description = "Where to put the demo, kept afterwards (a new or empty directory; default: a temporary one, removed at the end)" };
         var keep = new Option<bool>("--keep") { Description = "Keep the temporary demo tree (it is removed by default)" };
-        var size = new Option<string>("--size") { Description = "Sample game size, up to 4G (default 48M)", DefaultValueFactory = _ => "48M" };
+        var size = new Option<string>("--size") { HelpName = "SIZE", Description = "Sample game size, up to 4G (default 48M)", DefaultValueFactory = _ => "48M" };
         var json = new Option<bool>("--json") { Description = "JSONL events instead of the live view" };
         var logLevel = OptionParsers.Level(LogLevel.Warning);
         var command = new Command("demo", "Run the embedded demo: two peers on loopback, one downloads and installs a sample game from the other");

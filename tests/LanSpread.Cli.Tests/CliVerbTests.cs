@@ -30,6 +30,16 @@ public sealed class CliVerbTests
     }
 
     [Fact]
+    public void The_cli_build_carries_no_satellite_language_assemblies()
+    {
+        // System.CommandLine ships 13 languages; the CLI speaks English only (SatelliteResourceLanguages),
+        // and publish copies the same set as the build.
+        var output = Path.GetDirectoryName(Repo.CliDll)!;
+        Assert.True(File.Exists(Repo.CliDll));
+        Assert.Empty(Directory.EnumerateFiles(output, "*.resources.dll", SearchOption.AllDirectories));
+    }
+
+    [Fact]
     public async Task Manifest_prints_sha256sum_lines_sorted()
     {
         using var temp = new TempDir();

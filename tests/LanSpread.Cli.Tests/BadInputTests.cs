@@ -27,6 +27,14 @@ public sealed class BadInputTests
             { ["install", "x", "--games", "{games}", "--data", "{data}"], 2, "install does not take --data (it takes --games" },
             { ["uninstall", "x", "--games", "{games}", "--catalog", "{file}"], 2, "uninstall does not take --catalog" },
             { ["manifest"], 2, "manifest needs its DIR argument" },
+            { ["manifest", "{games}", "--json"], 2, "manifest does not take --json (it takes no options" },
+            { ["lst"], 2, "unknown verb 'lst' (did you mean list?)" },
+            { ["get", "x", "--gmaes", "{games}"], 2, "get does not take --gmaes (did you mean --games?)" },
+            { ["serve", "--games", "{games}", "--no-mdns", "maybe"], 2, "--no-mdns is a switch and takes no value (got 'maybe')" },
+            { ["plugins", "--json", "3"], 2, "--json is a switch and takes no value" },
+            { ["get", "x", "--games", "{games}", "--peers", "1", "--peers", "2"], 2, "--peers was given 2 times; give it once" },
+            { ["serve", "--games", ""], 2, "--games '' is not a directory path" },
+            { ["serve", "--games", "{games}", "--catalog", ""], 2, "--catalog '' is not a file path" },
 
             // Typed values.
             { ["get", "x", "--games", "{games}", "--timeout", "abc"], 2, "--timeout 'abc' is not a number of seconds" },

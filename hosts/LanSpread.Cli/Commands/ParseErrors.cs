@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 
 namespace LanSpread.Cli.Commands;
 
@@ -10,8 +11,8 @@ internal static class ParseErrors
     {
         ArgumentNullException.ThrowIfNull(result);
         var command = result.CommandResult.Command;
-        var root = command is RootCommand ? command : result.RootCommandResult.Command;
-        var verbs = string.Join(", ", root.Subcommands.Select(c => c.Name));
+        var root = result.RootCommandResult.Command;
+        var verbs = root.Subcommands.Select(c => c.Name).ToList();
         var isRoot = command is RootCommand;
         var help = isRoot ? "lanspread --help" : $"lanspread {command.Name} --help";
 
@@ -21,14 +22,22 @@ internal static class ParseErrors
             if (isRoot)
             {
                 return token.StartsWith('-')
-                    ? $"unknown option '{token}': give a verb first ({verbs}); see {help}"
-                    : $"unknown verb '{token}'; the verbs are {verbs} (see {help})";
+                    ? $"unknown option '{token}': give a verb first ({string.Join(", ", verbs)}); see {help}"
+                    : $"unknown verb '{token}'{Suggest(token, verbs)}; the verbs are {string.Join(", ", verbs)} (see {help})";
             }
 
             if (token.StartsWith('-'))
             {
-                var takes = string.Join(", ", command.Options.Where(o => !o.Hidden && o.Name.StartsWith("--", StringComparison.Ordinal) && o.Name != "--help").Select(o => o.Name));
-                return $"{command.Name} does not take {token} (it takes {takes}; see {help})";
+                var names = command.Options.Where(o => !o.Hidden && o.Name.StartsWith("--", StringComparison.Ordinal) && o.Name != "--help").Select(o => o.Name).ToList();
+                var suggestion = Suggest(token, names);
+                var takes = names.Count == 0 ? "it takes no options" : suggestion.Length > 0 || names.Count > 6 ? null : $"it takes {string.Join(", ", names)}";
+                return takes is null ? $"{command.Name} does not take {token}{suggestion}; see {help}" : $"{command.Name} does not take {token} ({takes}; see {help})";
+            }
+
+            if (PreviousToken(result, token) is { Type: TokenType.Option } previous
+                && command.Options.FirstOrDefault(o => o.Name == previous.Value || o.Aliases.Contains(previous.Value)) is { ValueType: var type } flag && type == typeof(bool))
+            {
+                return $"{flag.Name} is a switch and takes no value (got '{token}'); see {help}";
             }
 
             return $"{command.Name}: unexpected argument '{token}' (see {help})";
@@ -36,7 +45,7 @@ internal static class ParseErrors
 
         if (isRoot)
         {
-            return $"no verb given; the verbs are {verbs} (see {help})";
+            return $"no verb given; the verbs are {string.Join(", ", verbs)} (see {help})";
         }
 
         if (command.Arguments.FirstOrDefault(a => a.Arity.MinimumNumberOfValues > 0 && (result.GetResult(a)?.Tokens.Count ?? 0) == 0) is { } missing)
@@ -51,12 +60,85 @@ internal static class ParseErrors
         }
 
         var error = result.Errors[0];
-
-        if (error.SymbolResult is System.CommandLine.Parsing.OptionResult { Tokens.Count: 0 } missingValue && missingValue.IdentifierToken is not null)
+        var option = error.SymbolResult switch
         {
-            return $"{missingValue.IdentifierToken.Value} needs a value (see {help})";
+            OptionResult o => o,
+            ArgumentResult { Parent: OptionResult o } => o,
+            _ => null,
+        };
+        if (option is not null)
+        {
+            var name = option.IdentifierToken?.Value ?? option.Option.Name;
+            if (option.Tokens.Count == 0)
+            {
+                return $"{name} needs a value (see {help})";
+            }
+
+            if (option.Tokens.Count > 1 && option.Option.Arity.MaximumNumberOfValues == 1)
+            {
+                return $"{name} was given {option.Tokens.Count} times; give it once (see {help})";
+            }
+
+            // The typed options without a parser of our own: paths and switches. Their conversion
+            // errors name .NET types, so say what a good value looks like instead.
+            var kind = option.Option.ValueType switch
+            {
+                var t when t == typeof(FileInfo) || t == typeof(FileInfo[]) => "a file path",
+                var t when t == typeof(DirectoryInfo) || t == typeof(DirectoryInfo[]) => "a directory path",
+                var t when t == typeof(bool) => "true or false",
+                _ => null,
+            };
+            if (kind is not null)
+            {
+                return $"{name} '{option.Tokens[0].Value}' is not {kind} (see {help})";
+            }
+        }
+
+        if (error.SymbolResult is ArgumentResult { Parent: CommandResult } argument && argument.Argument.ValueType == typeof(DirectoryInfo) && argument.Tokens.Count > 0)
+        {
+            return $"{argument.Argument.Name} '{argument.Tokens[0].Value}' is not a directory path (see {help})";
         }
 
         return $"{error.Message.TrimEnd('.')} (see {help})";
+    }
+
+    private static Token? PreviousToken(ParseResult result, string token)
+    {
+        var tokens = result.Tokens;
+        for (var i = 1; i < tokens.Count; i++)
+        {
+            if (tokens[i].Value == token)
+            {
+                return tokens[i - 1];
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>" (did you mean X?)" for the closest name within two edits, else empty.</summary>
+    private static string Suggest(string typed, IEnumerable<string> names)
+    {
+        var best = names.Select(n => (Name: n, Distance: Distance(typed, n))).Where(c => c.Distance <= 2).OrderBy(c => c.Distance).FirstOrDefault();
+        return best.Name is null ? string.Empty : $" (did you mean {best.Name}?)";
+    }
+
+    /// <summary>Levenshtein distance (a swap of two letters counts 2, still within reach of a suggestion).</summary>
+    private static int Distance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+
+            previous = current;
+        }
+
+        return previous[b.Length];
     }
 }

@@ -173,6 +173,10 @@ public static class PeerRuntime
         {
             throw new InvalidOperationException($"cannot listen on {endPoint}: that address is not on this machine; give one of its addresses (or 0.0.0.0 / [::]) with --listen ADDR:PORT", ex);
         }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AccessDenied)
+        {
+            throw new InvalidOperationException($"cannot listen on {endPoint}: permission denied (ports below 1024 need privileges); pick another with --listen ADDR:PORT", ex);
+        }
     }
 
     /// <summary>Start-up recovery: finish or undo interrupted installs, sweep an interrupted download's sentinel files.</summary>

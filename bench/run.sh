@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 QUICK=0; [ "${1:-}" = "--quick" ] && QUICK=1
-if [ $QUICK = 1 ]; then RUNS=1; BIG=256; HUGE=1024; SMALLFILES=512; P2SIZE=128; else RUNS=3; BIG=1024; HUGE=4096; SMALLFILES=4096; P2SIZE=512; fi
+if [ $QUICK = 1 ]; then RUNS=1; BIG=256; HUGE=512; SMALLFILES=512; P2SIZE=128; else RUNS=3; BIG=1024; HUGE=4096; SMALLFILES=4096; P2SIZE=512; fi
 RATE_MBIT=400
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
@@ -150,7 +150,7 @@ FIX=""; for d in tests/fixtures/rar ../shared/fixtures/rar; do [ -d "$d" ] && { 
 P3C_LINE="| P3c | compressed fixtures: SharpCompress vs bsdtar | skipped: no tests/fixtures/rar | | |"
 if [ -n "$FIX" ]; then
   echo "== P3c: compressed fixtures, Unpack.Rar (in-process) vs bsdtar"
-  CRUNS=$([ $QUICK = 1 ] && echo 3 || echo 11)
+  CRUNS=$([ $QUICK = 1 ] && echo 2 || echo 11)
   LANSPREAD_BENCH_PLUGINS="$W/bin/plugins" dotnet "$W/benchbin/LanSpread.Bench.dll" unpack-loop "$FIX" "$CRUNS" > "$W/p3c.txt"
   P3C_ROWS=""; SUM_LS=0; SUM_TAR=0
   while read -r name ms; do
@@ -167,7 +167,7 @@ fi
 
 # ---------------------------------------------------------------- start-up: short commands, whole process
 echo "== start-up: lanspread list / plugins / --version, whole process"
-SRUNS=$([ $QUICK = 1 ] && echo 5 || echo 11)
+SRUNS=$([ $QUICK = 1 ] && echo 3 || echo 11)
 time_cmd() { local ts=() s e; for _ in $(seq "$SRUNS"); do s=$(now); "$@" >/dev/null 2>&1; e=$(now); ts+=("$(secs "$s" "$e")"); done; med "${ts[@]}"; }
 ST_LIST=(); ST_PLUG=(); ST_VER=()
 for _ in 1 2; do # interleaved halves

@@ -105,7 +105,13 @@ internal sealed class PeerConnector : IDiscoveryObserver, IAsyncDisposable
     {
         var list = await client.ListGamesAsync(cancellationToken);
         _revisions[client.Id] = list.Revision;
-        if (_context.PeerGameDb.SetGames(client.Id, list.Games ?? []))
+        var games = PeerAnnouncements.ValidGames(list.Games, out var dropped);
+        if (dropped.Count > 0)
+        {
+            _logger.LogWarning("Peer {Name} ({Id}) announced {Count} invalid game(s), ignored: {Problems}", client.Name, client.Id.Abbreviated, dropped.Count, string.Join("; ", dropped));
+        }
+
+        if (_context.PeerGameDb.SetGames(client.Id, games))
         {
             _context.PublishSnapshot();
         }

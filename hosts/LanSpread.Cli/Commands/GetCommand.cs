@@ -2,6 +2,7 @@ using System.CommandLine;
 using LanSpread.Cli.Output;
 using LanSpread.Core.Commands;
 using LanSpread.Core.Events;
+using LanSpread.Core.Model;
 using LanSpread.Peer.Hosting;
 using Spectre.Console;
 
@@ -16,7 +17,8 @@ internal static class GetCommand
     public static Command Create()
     {
         var common = new CommonOptions();
-        var game = new Argument<string>("game") { Description = "The game id" };
+        var game = new Argument<string>("game") { Description = "The game id (" + GameId.Rule + ")" };
+        game.Validators.Add(r => { if (GameId.Problem(r.GetValueOrDefault<string>()) is { } problem) { r.AddError($"'{GameId.Printable(r.GetValueOrDefault<string>())}' is not a game id: {problem}"); } });
         var peers = new Option<int>("--peers") { Description = "Wait for this many peers offering the game", DefaultValueFactory = _ => 1 };
         var timeout = new Option<double>("--timeout") { Description = "Give up after this many seconds", DefaultValueFactory = _ => 600 };
         var noInstall = new Option<bool>("--no-install") { Description = "Download only" };

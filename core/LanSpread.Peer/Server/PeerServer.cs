@@ -12,13 +12,18 @@ namespace LanSpread.Peer.Server;
 /// validated (version, type, game, path, range) and answered with a structured error when bad, so one
 /// bad client never affects the others. File bytes are read with positioned reads into one pooled
 /// buffer per stream and written raw after the response frame; no file is ever held in memory.
+/// Bounds: every write must complete within <see cref="PeerRuntimeOptions.SendTimeout"/> (a reader
+/// that takes nothing is dropped), and the copy buffers of all transfers share
+/// <see cref="PeerRuntimeOptions.SendBufferBudget"/>.
 /// </summary>
 internal sealed class PeerServer
 {
-    private const int CopyBufferSize = 1024 * 1024;
+    private const int MaxCopyBufferSize = 1024 * 1024;
+    private const int MinCopyBufferSize = 16 * 1024;
 
     private readonly RuntimeContext _context;
     private readonly ILogger _logger;
+    private int _sending;
 
     public PeerServer(RuntimeContext context)
     {
@@ -87,6 +92,10 @@ internal sealed class PeerServer
             {
                 stream.MarkCompleted();
             }
+        }
+        catch (SendTimeoutException ex)
+        {
+            _logger.LogInformation("Dropped {Peer} at {Remote} during {Type} of {Game}: {Error}", stream.RemotePeerId.Abbreviated, stream.RemoteEndPoint, request.Type, request.Game, ex.Message);
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException)
         {
@@ -174,10 +183,13 @@ internal sealed class PeerServer
             }
         }
 
-        await FrameCodec.WriteResponseAsync(stream.Stream, Ok() with { DataLength = length }, cancellationToken);
-        var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        var sending = Interlocked.Increment(ref _sending);
+        var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize(sending, length));
+        using var send = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
+            send.CancelAfter(_context.Options.SendTimeout);
+            await FrameCodec.WriteResponseAsync(stream.Stream, Ok() with { DataLength = length }, send.Token);
             var position = offset;
             var end = offset + length;
             while (position < end)
@@ -189,16 +201,32 @@ internal sealed class PeerServer
                     throw new IOException($"'{request.Path}' shrank while being sent");
                 }
 
-                await stream.Stream.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                // The timer restarts with every write: a slow reader is fine, one that takes nothing is not.
+                send.CancelAfter(_context.Options.SendTimeout);
+                await stream.Stream.WriteAsync(buffer.AsMemory(0, read), send.Token);
                 position += read;
             }
 
-            await stream.Stream.FlushAsync(cancellationToken);
+            send.CancelAfter(_context.Options.SendTimeout);
+            await stream.Stream.FlushAsync(send.Token);
+        }
+        catch (OperationCanceledException) when (send.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new SendTimeoutException($"the client took no data for {_context.Options.SendTimeout.TotalSeconds:0.#}s");
         }
         finally
         {
+            Interlocked.Decrement(ref _sending);
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>A share of the buffer budget: 1 MiB while few transfers run, a power of two down to 16 KiB while many do.</summary>
+    private int CopyBufferSize(int transfers, long length)
+    {
+        var share = Math.Clamp(_context.Options.SendBufferBudget / Math.Max(1, transfers), MinCopyBufferSize, MaxCopyBufferSize);
+        var size = (int)Math.Min(System.Numerics.BitOperations.RoundUpToPowerOf2((uint)share + 1) / 2, MaxCopyBufferSize);
+        return (int)Math.Max(MinCopyBufferSize, Math.Min(size, Math.Max(length, 1)));
     }
 
     private static Response Ok() => new(ProtocolConstants.Version, true);

@@ -54,7 +54,7 @@ public sealed class PeerRuntimeOptions
     /// Bytes of copy buffers the server spends on all transfers together: each transfer gets up to
     /// 1 MiB while few run, less (down to 16 KiB) while many do, so memory does not grow with the number of clients.
     /// </summary>
-    public int SendBufferBudget { get; set; } = 16 * 1024 * 1024;
+    public int SendBufferBudget { get; set; } = 4 * 1024 * 1024;
 
     /// <summary>
     /// Peer ids to download from exclusively (<c>--trust-peer</c>); the data directory's

@@ -20,10 +20,18 @@ internal sealed class PeerServer
 {
     private const int MaxCopyBufferSize = 1024 * 1024;
     private const int MinCopyBufferSize = 16 * 1024;
+    private const int TlsRecordOverhead = 64;
+
+    // A trim is worth it once the server held this many streams at once and falls back below the low mark.
+    private const int TrimHighWater = 64;
+    private const int TrimLowWater = 8;
 
     private readonly RuntimeContext _context;
     private readonly ILogger _logger;
     private int _sending;
+    private int _streams;
+    private int _peakStreams;
+    private int _trimScheduled;
 
     public PeerServer(RuntimeContext context)
     {
@@ -55,6 +63,49 @@ internal sealed class PeerServer
     }
 
     internal async Task HandleAsync(IPeerStream stream, CancellationToken cancellationToken)
+    {
+        var streams = Interlocked.Increment(ref _streams);
+        if (streams > Volatile.Read(ref _peakStreams))
+        {
+            Volatile.Write(ref _peakStreams, streams);
+        }
+
+        try
+        {
+            await HandleStreamAsync(stream, cancellationToken);
+        }
+        finally
+        {
+            if (Interlocked.Decrement(ref _streams) <= TrimLowWater && Volatile.Read(ref _peakStreams) >= TrimHighWater
+                && Interlocked.Exchange(ref _trimScheduled, 1) == 0)
+            {
+                _ = TrimWhenQuietAsync(cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>After a burst (many streams, most now gone), hands the memory they used back to the system.</summary>
+    private async Task TrimWhenQuietAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            // Let the rest of the burst's connections close first; one trim covers them all.
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            var before = Environment.WorkingSet;
+            MemoryTrim.Run();
+            Volatile.Write(ref _peakStreams, Volatile.Read(ref _streams));
+            _logger.LogInformation("Returned memory after a burst of clients: working set {Before} MiB -> {After} MiB", before >> 20, Environment.WorkingSet >> 20);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            Volatile.Write(ref _trimScheduled, 0);
+        }
+    }
+
+    private async Task HandleStreamAsync(IPeerStream stream, CancellationToken cancellationToken)
     {
         await using var _ = stream;
         Request request;
@@ -184,7 +235,8 @@ internal sealed class PeerServer
         }
 
         var sending = Interlocked.Increment(ref _sending);
-        var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize(sending, length));
+        var (bufferSize, writeSize) = CopyBufferSize(sending);
+        var buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
         using var send = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
@@ -194,7 +246,7 @@ internal sealed class PeerServer
             var end = offset + length;
             while (position < end)
             {
-                var want = (int)Math.Min(buffer.Length, end - position);
+                var want = (int)Math.Min(writeSize, end - position);
                 var read = await RandomAccess.ReadAsync(handle, buffer.AsMemory(0, want), position, cancellationToken);
                 if (read == 0)
                 {
@@ -221,12 +273,17 @@ internal sealed class PeerServer
         }
     }
 
-    /// <summary>A share of the buffer budget: 1 MiB while few transfers run, a power of two down to 16 KiB while many do.</summary>
-    private int CopyBufferSize(int transfers, long length)
+    /// <summary>
+    /// A share of the buffer budget: 1 MiB while few transfers run, a power of two down to 16 KiB while
+    /// many do. At the floor, writes are one TLS record's worth (16 KiB minus the record overhead) so
+    /// the TLS layer's own per-write buffers stay at 16 KiB too: a stalled reader then pins about
+    /// 48 KiB of buffers, not several times its share.
+    /// </summary>
+    private (int BufferSize, int WriteSize) CopyBufferSize(int transfers)
     {
         var share = Math.Clamp(_context.Options.SendBufferBudget / Math.Max(1, transfers), MinCopyBufferSize, MaxCopyBufferSize);
-        var size = (int)Math.Min(System.Numerics.BitOperations.RoundUpToPowerOf2((uint)share + 1) / 2, MaxCopyBufferSize);
-        return (int)Math.Max(MinCopyBufferSize, Math.Min(size, Math.Max(length, 1)));
+        var size = (int)Math.Max(System.Numerics.BitOperations.RoundUpToPowerOf2((uint)share + 1) / 2, MinCopyBufferSize);
+        return (size, size == MinCopyBufferSize ? MinCopyBufferSize - TlsRecordOverhead : size);
     }
 
     private static Response Ok() => new(ProtocolConstants.Version, true);

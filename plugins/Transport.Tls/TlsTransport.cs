@@ -32,6 +32,7 @@ public sealed class TlsTransport : ITransport
             MaxServerConnections = Math.Max(1, settings.GetInt32("tls.maxServerConnections", 256)),
             MaxConnectionsPerPeer = Math.Max(1, settings.GetInt32("tls.maxConnectionsPerPeer", 32)),
             MaxHandshakesPerAddress = Math.Max(1, settings.GetInt32("tls.maxHandshakesPerAddress", 32)),
+            MaxConnectionsPerAddress = Math.Max(1, settings.GetInt32("tls.maxConnectionsPerAddress", 32)),
         };
     }
 

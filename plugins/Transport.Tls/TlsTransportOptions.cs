@@ -30,6 +30,12 @@ public sealed class TlsTransportOptions
     /// </summary>
     public int MaxConnectionsPerPeer { get; set; } = 32;
 
+    /// <summary>
+    /// Most connections from one address (one machine on a LAN), handshakes included: what one host can
+    /// hold open whatever number of certificates it makes up. Four times a client's pool of 8 connections per peer.
+    /// </summary>
+    public int MaxConnectionsPerAddress { get; set; } = 32;
+
     /// <summary>Most handshakes in progress from one address (before the peer's id is known).</summary>
     public int MaxHandshakesPerAddress { get; set; } = 32;
 }

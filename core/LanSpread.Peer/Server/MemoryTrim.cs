@@ -16,6 +16,9 @@ internal static partial class MemoryTrim
     public static void Run()
     {
         GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true);
+        // Certificates and TLS handles of closed connections free their native memory in finalizers.
+        GC.WaitForPendingFinalizers();
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         if (OperatingSystem.IsLinux() && Volatile.Read(ref _unavailable) == 0)
         {

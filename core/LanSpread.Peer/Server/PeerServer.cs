@@ -23,8 +23,8 @@ internal sealed class PeerServer
     private const int TlsRecordOverhead = 64;
 
     // A trim is worth it once the server held this many streams at once and falls back below the low mark.
-    private const int TrimHighWater = 64;
-    private const int TrimLowWater = 8;
+    private const int TrimHighWater = 32;
+    private const int TrimLowWater = 4;
 
     private readonly RuntimeContext _context;
     private readonly ILogger _logger;
@@ -92,9 +92,11 @@ internal sealed class PeerServer
             // Let the rest of the burst's connections close first; one trim covers them all.
             await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
             var before = Environment.WorkingSet;
+            var managed = GC.GetGCMemoryInfo().TotalCommittedBytes;
             MemoryTrim.Run();
             Volatile.Write(ref _peakStreams, Volatile.Read(ref _streams));
-            _logger.LogInformation("Returned memory after a burst of clients: working set {Before} MiB -> {After} MiB", before >> 20, Environment.WorkingSet >> 20);
+            _logger.LogInformation("Returned memory after a burst of clients: working set {Before} MiB -> {After} MiB (managed heap committed {Managed} MiB -> {ManagedAfter} MiB)",
+                before >> 20, Environment.WorkingSet >> 20, managed >> 20, GC.GetGCMemoryInfo().TotalCommittedBytes >> 20);
         }
         catch (OperationCanceledException)
         {

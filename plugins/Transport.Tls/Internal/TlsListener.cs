@@ -20,13 +20,14 @@ namespace LanSpread.Transport.Tls.Internal;
 internal sealed class TlsListener : ITransportListener
 {
     private readonly Socket _socket;
-    private readonly TransportCredentials _credentials;
+    private readonly SslServerAuthenticationOptions _serverOptions;
     private readonly TlsTransportOptions _options;
     private readonly ILogger _logger;
     private readonly Channel<IPeerStream> _accepted = Channel.CreateBounded<IPeerStream>(256);
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<PeerId, int> _perPeer = new();
     private readonly ConcurrentDictionary<IPAddress, int> _handshaking = new();
+    private readonly ConcurrentDictionary<IPAddress, int> _perAddress = new();
     private int _open;
     private int _disposed;
     private readonly Task _acceptLoop;
@@ -34,7 +35,9 @@ internal sealed class TlsListener : ITransportListener
     private TlsListener(Socket socket, TransportCredentials credentials, TlsTransportOptions options, ILogger logger)
     {
         _socket = socket;
-        _credentials = credentials;
+        // One set of options (and so one certificate context) for every connection: built per
+        // connection it cost a TLS context each, about 100 KiB of native memory per open connection.
+        _serverOptions = TlsSettings.Server(credentials);
         _options = options;
         _logger = logger;
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
@@ -181,8 +184,16 @@ internal sealed class TlsListener : ITransportListener
         var remote = (IPEndPoint)client.RemoteEndPoint!;
         var ssl = new SslStream(new NetworkStream(client, ownsSocket: true), leaveInnerStreamOpen: false);
         PeerId? counted = null;
+        IPAddress? address = null;
         try
         {
+            if (!TryEnter(_perAddress, remote.Address, _options.MaxConnectionsPerAddress))
+            {
+                _logger.LogDebug("Refused a connection from {Remote}: that address holds {Max} already (tls.maxConnectionsPerAddress)", remote, _options.MaxConnectionsPerAddress);
+                return;
+            }
+
+            address = remote.Address;
             if (!TryEnter(_handshaking, remote.Address, _options.MaxHandshakesPerAddress))
             {
                 _logger.LogDebug("Refused a connection from {Remote}: {Max} handshakes from that address in progress", remote, _options.MaxHandshakesPerAddress);
@@ -193,7 +204,7 @@ internal sealed class TlsListener : ITransportListener
             {
                 using var handshake = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
                 handshake.CancelAfter(_options.HandshakeTimeout);
-                await ssl.AuthenticateAsServerAsync(TlsSettings.Server(_credentials), handshake.Token);
+                await ssl.AuthenticateAsServerAsync(_serverOptions, handshake.Token);
             }
             finally
             {
@@ -244,6 +255,11 @@ internal sealed class TlsListener : ITransportListener
             if (counted is { } id)
             {
                 Leave(_perPeer, id);
+            }
+
+            if (address is not null)
+            {
+                Leave(_perAddress, address);
             }
 
             await ssl.DisposeAsync();

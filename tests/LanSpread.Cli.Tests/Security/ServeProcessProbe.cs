@@ -18,6 +18,8 @@ internal static class ServeProcessProbe
         throw new InvalidOperationException($"no VmRSS for process {pid}");
     }
 
+    public static int Threads(int pid) => Directory.GetDirectories($"/proc/{pid}/task").Length;
+
     public static int Sockets(int pid)
     {
         var count = 0;

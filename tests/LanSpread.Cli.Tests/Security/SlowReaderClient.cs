@@ -24,9 +24,10 @@ internal sealed class SlowReaderClient : IAsyncDisposable
         _ssl = ssl;
     }
 
-    public static async Task<SlowReaderClient> RequestAndStallAsync(IPEndPoint server, X509Certificate2 certificate, string game, string path, CancellationToken cancellationToken)
+    public static async Task<SlowReaderClient> RequestAndStallAsync(IPAddress source, IPEndPoint server, X509Certificate2 certificate, string game, string path, CancellationToken cancellationToken)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
+        socket.Bind(new IPEndPoint(source, 0)); // the abusive machine's address
         await socket.ConnectAsync(server, cancellationToken);
         var ssl = new SslStream(new NetworkStream(socket, ownsSocket: false));
         await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions

@@ -134,9 +134,12 @@ p3() { # $1 game → prints "lanspread_wall bsdtar_wall" (each including a sync)
   sync
   local s e tar
   s=$(now); bsdtar -xf "$SEED/$1/$1.eti" -C "$W/p3/tar"; sync; e=$(now); tar=$(secs "$s" "$e")
-  s=$(now); "$LS" install "$1" --games "$W/p3/games" --log-level Error >/dev/null 2>>"$W/install.err"; sync; e=$(now)
-  echo "$(secs "$s" "$e") $tar"
+  s=$(now); "$LS" install "$1" --games "$W/p3/games" --log-level Error >/dev/null 2>>"$W/install.err" || { echo "bench: install $1 failed" >&2; exit 1; }
+  sync; e=$(now)
+  # Clean up before answering: the caller reads this line through a process substitution and goes on
+  # at once, so work after the echo would race the next run.
   rm -rf "$W/p3"
+  echo "$(secs "$s" "$e") $tar"
 }
 P3_TAR=(); P3_LS=(); P3M_TAR=(); P3M_LS=()
 for run in $(seq "$RUNS"); do

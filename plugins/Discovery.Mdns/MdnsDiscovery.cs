@@ -29,9 +29,6 @@ public sealed class MdnsDiscovery : IDiscovery
     public MdnsDiscoveryOptions Options { get; }
 
     /// <inheritdoc />
-    public string Name => "mdns";
-
-    /// <inheritdoc />
     public ValueTask<IDiscoverySession> StartAsync(DiscoveryAdvertisement self, IDiscoveryObserver observer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(self);

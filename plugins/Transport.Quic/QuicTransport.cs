@@ -32,9 +32,6 @@ public sealed class QuicTransport : ITransport, IPlatformSupport
     public QuicTransportOptions Options { get; } = new();
 
     /// <inheritdoc />
-    public string Name => "quic";
-
-    /// <inheritdoc />
     public bool IsSupported => QuicListener.IsSupported && QuicConnection.IsSupported;
 
     /// <inheritdoc />

@@ -34,9 +34,6 @@ public sealed class RarUnpacker : IUnpacker
     public RarUnpackerOptions Options { get; }
 
     /// <inheritdoc />
-    public string Name => "rar";
-
-    /// <inheritdoc />
     public IReadOnlyList<string> FindArchives(string gameRoot)
     {
         ArgumentNullException.ThrowIfNull(gameRoot);

@@ -13,8 +13,13 @@ namespace LanSpread.Unpack.Rar;
 /// </summary>
 [ExportUnpacker("rar", Priority = 10)]
 [Shared]
-public sealed class RarUnpacker : IUnpacker
+public sealed class RarUnpacker : IUnpacker, IArchiveSignature
 {
+    // "Rar!" 1A 07 00 (RAR 1.5-4) and "Rar!" 1A 07 01 00 (RAR5): the marker every first volume starts with.
+    private static ReadOnlySpan<byte> Rar4Marker => [0x52, 0x61, 0x72, 0x21, 0x1A, 0x07, 0x00];
+
+    private static ReadOnlySpan<byte> Rar5Marker => [0x52, 0x61, 0x72, 0x21, 0x1A, 0x07, 0x01, 0x00];
+
     private readonly ILogger _logger;
 
     /// <summary>Creates the unpacker.</summary>
@@ -32,6 +37,12 @@ public sealed class RarUnpacker : IUnpacker
 
     /// <summary>The options in force.</summary>
     public RarUnpackerOptions Options { get; }
+
+    /// <inheritdoc />
+    public int SignatureLength => Rar5Marker.Length;
+
+    /// <inheritdoc />
+    public bool Claims(ReadOnlySpan<byte> head) => head.StartsWith(Rar4Marker) || head.StartsWith(Rar5Marker);
 
     /// <inheritdoc />
     public IReadOnlyList<string> FindArchives(string gameRoot)

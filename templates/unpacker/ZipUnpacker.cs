@@ -8,8 +8,13 @@ namespace Company.Unpacker;
 /// <summary>Unpacks a game shipped as one <c>*.zip</c> archive in its game root.</summary>
 [ExportUnpacker("PLUGIN_NAME")]
 [Shared]
-public sealed class ZipUnpacker : IUnpacker
+public sealed class ZipUnpacker : IUnpacker, IArchiveSignature
 {
+    // Claiming by content lets the host pass each game's archive to the unpacker that reads it.
+    public int SignatureLength => 4;
+
+    public bool Claims(ReadOnlySpan<byte> head) => head.StartsWith("PK\u0003\u0004"u8);
+
     public IReadOnlyList<string> FindArchives(string gameRoot) =>
         Directory.EnumerateFiles(gameRoot, "*.zip").Order(StringComparer.Ordinal).Take(1).ToList();
 

@@ -5,6 +5,7 @@ using LanSpread.Core.Transport;
 using LanSpread.Core.Unpacking;
 using LanSpread.Peer.Composition;
 using LanSpread.Peer.Discovery;
+using LanSpread.Peer.Installing;
 using LanSpread.Peer.Library;
 using LanSpread.Peer.Peers;
 using LanSpread.Peer.Runtime;
@@ -78,7 +79,7 @@ public sealed class PeerHost : IAsyncDisposable
 
             var transport = plugins.Select<ITransport>(PluginKind.Transport, settings.Transport);
             var planner = plugins.Select<IChunkPlanner>(PluginKind.Planner, settings.Planner);
-            var unpacker = plugins.Select<IUnpacker>(PluginKind.Unpacker, null);
+            var unpacker = UnpackerSet.From(plugins);
             var discoveries = new List<IDiscovery>();
             if (!settings.NoMdns)
             {

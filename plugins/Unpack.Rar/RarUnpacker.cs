@@ -22,17 +22,14 @@ public sealed class RarUnpacker : IUnpacker, IArchiveSignature
 
     private readonly ILogger _logger;
 
-    /// <summary>Creates the unpacker.</summary>
+    /// <summary>Creates the unpacker; options come from <c>rar.*</c> settings (<c>rar.useStoredFastPath=false</c>).</summary>
     [ImportingConstructor]
     public RarUnpacker(ILoggerFactory loggerFactory, PluginSettings settings)
     {
         ArgumentNullException.ThrowIfNull(loggerFactory);
         ArgumentNullException.ThrowIfNull(settings);
         _logger = loggerFactory.CreateLogger<RarUnpacker>();
-        Options = new RarUnpackerOptions
-        {
-            UseStoredFastPath = settings.GetInt32("rar.storedFastPath", 1) != 0,
-        };
+        Options = settings.Bind<RarUnpackerOptions>("rar");
     }
 
     /// <summary>The options in force.</summary>

@@ -39,9 +39,26 @@ public sealed class PeerHost : IAsyncDisposable
 
     public IUnpacker Unpacker { get; }
 
-    /// <summary>Loads the plugins from the default folder beside the host plus <paramref name="extra"/>.</summary>
-    public static PluginCatalog LoadPlugins(IEnumerable<string> extra, ILoggerFactory loggerFactory, IReadOnlyDictionary<string, string>? settings = null) =>
-        PluginCatalog.Load([PluginCatalog.DefaultDirectory, .. extra], loggerFactory, new PluginSettings(settings ?? new Dictionary<string, string>()));
+    /// <summary>
+    /// Loads the plugins from the default folder beside the host plus <paramref name="extra"/>, with the
+    /// settings layered by <see cref="PluginConfiguration"/>; an unknown key or a bad value throws
+    /// <see cref="PluginSelectionException"/> listing the known keys.
+    /// </summary>
+    public static PluginCatalog LoadPlugins(IEnumerable<string> extra, ILoggerFactory loggerFactory, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var pluginSettings = PluginConfiguration.Build(settings);
+        var catalog = PluginCatalog.Load([PluginCatalog.DefaultDirectory, .. extra], loggerFactory, pluginSettings);
+        try
+        {
+            PluginConfiguration.Check(catalog, pluginSettings);
+            return catalog;
+        }
+        catch
+        {
+            catalog.Dispose();
+            throw;
+        }
+    }
 
     public static async Task<PeerHost> StartAsync(PeerHostSettings settings, ILoggerFactory loggerFactory, CancellationToken cancellationToken = default)
     {

@@ -24,7 +24,7 @@ public sealed class AvahiInteropTests(ITestOutputHelper output)
 
         var alphaData = temp.Sub("alpha-data");
         var alphaId = PeerIdentity.LoadOrCreate(alphaData).PeerId;
-        var alpha = lan.Run("alpha", ["serve", "--games", temp.Sub("alpha-games"), "--data", alphaData, "--name", "alpha", "--set", "mdns.queryIntervalMs=2000"]);
+        var alpha = lan.Run("alpha", ["serve", "--games", temp.Sub("alpha-games"), "--data", alphaData, "--name", "alpha", "--set", "mdns.queryInterval=00:00:02"]);
 
         // 1. avahi-browse resolves our service and its TXT record.
         string browse = string.Empty;

@@ -44,9 +44,14 @@ public sealed class PeerHost : IAsyncDisposable
     /// settings layered by <see cref="PluginConfiguration"/>; an unknown key or a bad value throws
     /// <see cref="PluginSelectionException"/> listing the known keys.
     /// </summary>
-    public static PluginCatalog LoadPlugins(IEnumerable<string> extra, ILoggerFactory loggerFactory, IReadOnlyDictionary<string, string>? settings = null)
+    public static PluginCatalog LoadPlugins(IEnumerable<string> extra, ILoggerFactory loggerFactory, IReadOnlyDictionary<string, string>? settings = null) =>
+        LoadPlugins(extra, loggerFactory, PluginConfiguration.Build(settings), out _);
+
+    private static PluginCatalog LoadPlugins(IEnumerable<string> extra, ILoggerFactory loggerFactory, PluginSettings pluginSettings, out ServerTuning server)
     {
-        var pluginSettings = PluginConfiguration.Build(settings);
+        // The host's own section is read from the same settings first, so its keys are known to the
+        // check (and to every command, whether it serves or not).
+        server = ServerTuning.Read(pluginSettings);
         var catalog = PluginCatalog.Load([PluginCatalog.DefaultDirectory, .. extra], loggerFactory, pluginSettings);
         try
         {
@@ -64,7 +69,7 @@ public sealed class PeerHost : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(loggerFactory);
-        var plugins = LoadPlugins(settings.PluginDirectories, loggerFactory, settings.PluginSettings);
+        var plugins = LoadPlugins(settings.PluginDirectories, loggerFactory, PluginConfiguration.Build(settings.PluginSettings), out var server);
         try
         {
             var options = new PeerRuntimeOptions { InstallAfterDownload = settings.InstallAfterDownload };
@@ -94,9 +99,7 @@ public sealed class PeerHost : IAsyncDisposable
             }
 
             // Server bounds are runtime options, set like plugin settings (--set server.sendTimeout=10).
-            var tuning = new PluginSettings(settings.PluginSettings);
-            options.SendTimeout = TimeSpan.FromSeconds(Math.Max(1, tuning.GetInt32("server.sendTimeout", (int)options.SendTimeout.TotalSeconds)));
-            options.SendBufferBudget = Math.Max(64 * 1024, tuning.GetInt32("server.sendBufferBudget", options.SendBufferBudget));
+            server.Apply(options);
             settings.Configure?.Invoke(options);
 
             var transport = plugins.Select<ITransport>(PluginKind.Transport, settings.Transport);

@@ -10,7 +10,10 @@ namespace LanSpread.Peer.Library;
 /// Reads game roots: downloaded iff the root-level <c>version.ini</c> is a file (its first line is the
 /// version), installed iff <c>local/</c> is a directory, and the list of served entries (everything
 /// but <c>local/</c>, LanSpread's bookkeeping and symbolic links). Unchanged roots are answered from
-/// the <see cref="LibraryIndex"/> without walking their files.
+/// the <see cref="LibraryIndex"/> without walking their files. With a <see cref="ContentChunking"/> the
+/// scanner also builds each root's content manifest (chunks and SHA-256 of every file, hashed with
+/// bounded parallelism and cached in the index by path, size and mtime), so a game is announced only
+/// with its manifest ready.
 /// </summary>
 public sealed class LibraryScanner
 {
@@ -19,13 +22,21 @@ public sealed class LibraryScanner
     private readonly GameCatalog _catalog;
     private readonly LibraryIndex _index;
     private readonly ILogger _logger;
+    private readonly ContentChunking? _chunking;
+    private readonly int _hashParallelism;
+    private long _bytesHashed;
 
-    public LibraryScanner(GameCatalog catalog, LibraryIndex index, ILogger<LibraryScanner> logger)
+    public LibraryScanner(GameCatalog catalog, LibraryIndex index, ILogger<LibraryScanner> logger, ContentChunking? chunking = null, int hashParallelism = 2)
     {
         _catalog = catalog;
         _index = index;
         _logger = logger;
+        _chunking = chunking;
+        _hashParallelism = Math.Max(1, hashParallelism);
     }
+
+    /// <summary>Bytes read to hash content so far (cache hits read nothing; for tests and logs).</summary>
+    public long BytesHashed => Interlocked.Read(ref _bytesHashed);
 
     /// <summary>How many roots the last scans answered from the index (for tests and logs).</summary>
     public int IndexHits { get; private set; }
@@ -90,7 +101,56 @@ public sealed class LibraryScanner
 
         var size = files.Where(f => !f.IsDirectory).Sum(f => f.Size);
         var game = new LocalGame(id, version, version is not null, installed, size, inCatalog);
-        return new ScannedGame(game, files);
+        var content = _chunking is null || !inCatalog ? null : HashContent(id, root, files, _chunking);
+        var manifest = content is null || version is null ? null : ManifestCodec.Create(version, content);
+        return new ScannedGame(game, files, content, manifest);
+    }
+
+    /// <summary>
+    /// The chunks of every regular file of a root, from the index when (size, mtime) are unchanged,
+    /// else hashed, several files at once. A file that vanishes or fails to read is left out (a later
+    /// rescan, triggered by that change, sees it again).
+    /// </summary>
+    private List<ManifestFile>? HashContent(string id, string root, IReadOnlyList<GameFileDescription> files, ContentChunking chunking)
+    {
+        var regular = files.Where(f => !f.IsDirectory).ToList();
+        var result = new ManifestFile?[regular.Count];
+        var hashed = 0L;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        Parallel.For(0, regular.Count, new ParallelOptions { MaxDegreeOfParallelism = _hashParallelism }, i =>
+        {
+            var file = regular[i];
+            var path = Path.Combine(root, file.RelativePath);
+            try
+            {
+                var info = new FileInfo(path);
+                var (length, mtime) = (info.Length, info.LastWriteTimeUtc.Ticks);
+                if (!_index.TryGetChunks(id, file.RelativePath, length, mtime, chunking.Key, out var chunks))
+                {
+                    chunks = ContentChunker.ChunkFile(path, chunking, n =>
+                    {
+                        Interlocked.Add(ref hashed, n);
+                        Interlocked.Add(ref _bytesHashed, n);
+                    });
+                    _index.SetChunks(id, file.RelativePath, length, mtime, chunking.Key, chunks);
+                }
+
+                result[i] = new ManifestFile(file.RelativePath, length, chunks);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                _logger.LogWarning("Could not hash {Path}: {Error}", path, ex.Message);
+            }
+        });
+        _index.KeepChunksOf(id, regular.Select(f => f.RelativePath));
+        if (hashed > 0)
+        {
+            var seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
+            _logger.LogInformation("Hashed {Bytes} bytes of {Game} in {Seconds:0.000}s ({Rate:0.00} GB/s)", hashed, id, seconds, hashed / Math.Max(1e-6, seconds) / 1e9);
+            _index.Save();
+        }
+
+        return result.OfType<ManifestFile>().ToList();
     }
 
     /// <summary>Every served entry of a root, sorted, with '/' separators.</summary>

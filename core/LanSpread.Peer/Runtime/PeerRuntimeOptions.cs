@@ -17,8 +17,20 @@ public sealed class PeerRuntimeOptions
     /// <summary>Where the server listens.</summary>
     public IPEndPoint ListenEndPoint { get; set; } = new(IPAddress.IPv6Any, DefaultPort);
 
-    /// <summary>Bytes per chunk request (4 MiB by measurement, see docs/BENCHMARKS.md).</summary>
+    /// <summary>
+    /// The average content-defined chunk size of this peer's manifests (4 MiB by measurement, see
+    /// docs/BENCHMARKS.md; min is a quarter, max four times it). Chunk requests are manifest chunks.
+    /// </summary>
     public int ChunkSize { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Files hashed at once when manifests are built (each hashing thread reads sequentially).</summary>
+    public int HashParallelism { get; set; } = 2;
+
+    /// <summary>Verified chunks recorded per fsync'd batch of the resume record (a crash loses at most one batch).</summary>
+    public int ProgressBatchChunks { get; set; } = 8;
+
+    /// <summary>Longest time a verified chunk waits before its batch is recorded.</summary>
+    public TimeSpan ProgressBatchInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Chunk requests in flight per peer.</summary>
     public int ChunksInFlightPerPeer { get; set; } = 4;

@@ -179,6 +179,14 @@ public sealed class LibraryScanner
         return enumerable.OrderBy(f => f.RelativePath, StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>The version a sentinel's bytes say: the first line, trimmed, at most 64 characters.</summary>
+    public static string ParseVersion(ReadOnlySpan<byte> content)
+    {
+        var text = Encoding.UTF8.GetString(content[..Math.Min(content.Length, MaxVersionBytes)]);
+        var line = text.Split('\n', 2)[0].Trim().TrimStart('\uFEFF');
+        return line.Length > 64 ? line[..64] : line;
+    }
+
     /// <summary>The version in a sentinel, or null when it is missing or not a regular file.</summary>
     public static string? ReadVersion(string path)
     {
@@ -193,9 +201,7 @@ public sealed class LibraryScanner
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
             var buffer = new byte[MaxVersionBytes];
             var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
-            var text = Encoding.UTF8.GetString(buffer, 0, read);
-            var line = text.Split('\n', 2)[0].Trim().TrimStart('\uFEFF');
-            return line.Length > 64 ? line[..64] : line;
+            return ParseVersion(buffer.AsSpan(0, read));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -21,25 +21,27 @@ internal static class GetCommand
         var timeout = new Option<double>("--timeout") { Description = "Give up after this many seconds", DefaultValueFactory = _ => 600 };
         var noInstall = new Option<bool>("--no-install") { Description = "Download only" };
         var update = new Option<bool>("--update") { Description = "Fetch the latest version from peers (an update)" };
+        var allowDowngrade = new Option<bool>("--allow-downgrade") { Description = "Replace a newer version held here by the older one peers offer" };
         var command = new Command("get", "Download a game from every peer that has its latest version, then install it. " + ExitCodes.Help) { game };
         command.Options.Add(peers);
         command.Options.Add(timeout);
         command.Options.Add(noInstall);
         command.Options.Add(update);
+        command.Options.Add(allowDowngrade);
         common.AddTo(command);
         command.SetAction((result, cancellationToken) =>
             PeerSession.RunAsync(result, common, installAfterDownload: !result.GetValue(noInstall), (host, json) =>
-                RunAsync(host, json, result.GetValue(game)!, Math.Max(1, result.GetValue(peers)), TimeSpan.FromSeconds(result.GetValue(timeout)), !result.GetValue(noInstall), result.GetValue(update), cancellationToken),
+                RunAsync(host, json, result.GetValue(game)!, Math.Max(1, result.GetValue(peers)), TimeSpan.FromSeconds(result.GetValue(timeout)), !result.GetValue(noInstall), result.GetValue(update), result.GetValue(allowDowngrade), cancellationToken),
                 cancellationToken));
         return command;
     }
 
-    private static Task<int> RunAsync(PeerHost host, bool json, string game, int wantPeers, TimeSpan timeout, bool install, bool update, CancellationToken cancellationToken) =>
+    private static Task<int> RunAsync(PeerHost host, bool json, string game, int wantPeers, TimeSpan timeout, bool install, bool update, bool allowDowngrade, CancellationToken cancellationToken) =>
         json
-            ? RunAsync(host, EventJson.Write, json, game, wantPeers, timeout, install, update, cancellationToken)
-            : ConsoleProgress.RunAsync(show => RunAsync(host, show, json, game, wantPeers, timeout, install, update, cancellationToken));
+            ? RunAsync(host, EventJson.Write, json, game, wantPeers, timeout, install, update, allowDowngrade, cancellationToken)
+            : ConsoleProgress.RunAsync(show => RunAsync(host, show, json, game, wantPeers, timeout, install, update, allowDowngrade, cancellationToken));
 
-    private static async Task<int> RunAsync(PeerHost host, Action<PeerEvent> show, bool json, string game, int wantPeers, TimeSpan timeout, bool install, bool update, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(PeerHost host, Action<PeerEvent> show, bool json, string game, int wantPeers, TimeSpan timeout, bool install, bool update, bool allowDowngrade, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
@@ -62,7 +64,26 @@ internal static class GetCommand
                         return ExitCodes.NotFound;
                     case (Stage.WaitingForFiles, GotGameFiles files) when files.Game == game:
                         state = Stage.Downloading;
-                        await runtime.SendAsync(new DownloadGameFiles(game, files.Files), deadline.Token);
+                        await runtime.SendAsync(new DownloadGameFiles(game, files.Files, allowDowngrade), deadline.Token);
+                        break;
+                    case (Stage.Downloading, GameUpToDate u) when u.Game == game:
+                        if (!json)
+                        {
+                            AnsiConsole.MarkupLine($"[green]{Markup.Escape(game)} {Markup.Escape(u.Version)} is already up to date[/]");
+                        }
+
+                        if (!install || !u.Installing)
+                        {
+                            return ExitCodes.Success;
+                        }
+
+                        state = Stage.Installing;
+                        break;
+                    case (_, PeerBanned b) when b.Game == game && !json:
+                        AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(b.Peer)} sent bad data and is no longer used: {Markup.Escape(b.Reason)}[/]");
+                        break;
+                    case (_, PeerSkipped p) when p.Game == game && !json:
+                        AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(p.Peer)} is skipped: {Markup.Escape(p.Reason)}[/]");
                         break;
                     case (Stage.Downloading, DownloadGameFilesFailed f) when f.Game == game:
                         return ExitCodes.TransferFailed;

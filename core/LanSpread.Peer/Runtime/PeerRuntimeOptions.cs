@@ -56,6 +56,12 @@ public sealed class PeerRuntimeOptions
     /// <summary>Time a server allows a client to send its request.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Test fixture only (a lying peer): game id → a version this peer announces and puts in its
+    /// details and manifest while its <c>version.ini</c> says otherwise. Never set by a host.
+    /// </summary>
+    internal Dictionary<string, string>? LieAboutVersions { get; set; }
+
     public static string DefaultDataDirectory() =>
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create) is { Length: > 0 } local
             ? local

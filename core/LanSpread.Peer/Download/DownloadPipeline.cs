@@ -293,7 +293,7 @@ internal sealed class DownloadPipeline
             }
 
             PreSize(staging, work.Staged);
-            record = ProgressRecord.Open(root, staging, manifest.Digest, work.Resumed, _context.Options.ProgressBatchChunks, _context.Options.ProgressBatchInterval);
+            record = ProgressRecord.Open(root, staging, manifest.Digest, work.Resumed, _context.Options.ProgressBatchBytes, _context.Options.ProgressBatchInterval);
             job.Record = record;
             CopyLocalChunks(job, work.LocalCopies, staging);
             var toFetch = work.ToFetch.Where(c => !job.Copied.Contains((c.RelativePath, c.Offset))).ToList();
@@ -322,6 +322,7 @@ internal sealed class DownloadPipeline
             record = null;
             DeletePartial(root);
             sentinel.Commit(content);
+            _context.Library.Remember(game, manifest.Files);
             await progressStop.CancelAsync();
             await progress;
             _context.Events.Publish(new DownloadProgress(game, job.TotalBytes, job.TotalBytes, 0));
@@ -432,6 +433,19 @@ internal sealed class DownloadPipeline
         foreach (var file in manifest.Files)
         {
             var inPlace = localFiles.TryGetValue(file.RelativePath, out var here) && here.Size == file.Size && here.Chunks.SequenceEqual(file.Chunks);
+            if (!inPlace && here is not null && here.Size == file.Size && file.Size > 0)
+            {
+                // Same file, cut with other chunk sizes (a copy made by hand, a peer with another --chunk-size):
+                // hash it at the manifest's cuts; it is in place when every chunk matches, else its matching
+                // chunks are local sources for the staged file.
+                var matching = HashAtCuts(Path.Combine(root, file.RelativePath), file.Chunks, job.Cancellation.Token);
+                inPlace = matching.Count == file.Chunks.Count;
+                foreach (var chunk in matching)
+                {
+                    byHash.TryAdd(chunk.Sha256, (file.RelativePath, chunk));
+                }
+            }
+
             if (file.RelativePath == GameRootLayout.VersionFile)
             {
                 work.SentinelInPlace = inPlace;
@@ -466,6 +480,48 @@ internal sealed class DownloadPipeline
         }
 
         return work;
+    }
+
+    /// <summary>The chunks of <paramref name="chunks"/> whose bytes in <paramref name="path"/> hash as listed (one sequential read).</summary>
+    private static List<ManifestChunk> HashAtCuts(string path, IReadOnlyList<ManifestChunk> chunks, CancellationToken cancellationToken)
+    {
+        var matching = new List<ManifestChunk>();
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        try
+        {
+            using var input = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.SequentialScan);
+            foreach (var chunk in chunks)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                for (long done = 0; done < chunk.Length;)
+                {
+                    var read = RandomAccess.Read(input, buffer.AsSpan(0, (int)Math.Min(buffer.Length, chunk.Length - done)), chunk.Offset + done);
+                    if (read == 0)
+                    {
+                        return matching;
+                    }
+
+                    sha.AppendData(buffer.AsSpan(0, read));
+                    done += read;
+                }
+
+                if (Convert.ToHexStringLower(sha.GetHashAndReset()) == chunk.Sha256)
+                {
+                    matching.Add(chunk);
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // unreadable here: fetch it
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        return matching;
     }
 
     /// <summary>Copies chunks found in this root's files into the staged files, verifying each on the way (a local file may have changed since it was hashed).</summary>
@@ -513,7 +569,7 @@ internal sealed class DownloadPipeline
                     {
                         job.Copied.Add((chunk.RelativePath, chunk.Offset));
                         Interlocked.Add(ref job.BytesDone, chunk.Length);
-                        job.Record!.Add(chunk.RelativePath, chunk.Offset, hash);
+                        job.Record!.Add(chunk.RelativePath, chunk.Offset, chunk.Length, hash);
                     }
                 }
             }
@@ -641,7 +697,7 @@ internal sealed class DownloadPipeline
                         throw new ChunkVerificationException($"SHA-256 {ManifestCodec.Abbreviate(hash)} where the manifest says {ManifestCodec.Abbreviate(expected)}");
                     }
 
-                    job.Record!.Add(chunk.RelativePath, chunk.Offset, hash);
+                    job.Record!.Add(chunk.RelativePath, chunk.Offset, chunk.Length, hash);
                     plan.ReportCompleted(peer.Id, chunk, Stopwatch.GetElapsedTime(started));
                     job.BytesByPeer.AddOrUpdate(peer.Id, chunk.Length, (_, n) => n + chunk.Length);
                     _context.Events.Publish(new ChunkCompleted(job.Game, chunk.RelativePath, chunk.Offset, chunk.Length, peer.Name, peer.Id));

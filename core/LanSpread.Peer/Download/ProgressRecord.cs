@@ -16,17 +16,18 @@ internal sealed class ProgressRecord : IDisposable
     private const string Header = "lanspread-progress/1";
 
     private readonly string _stagingRoot;
-    private readonly int _batchChunks;
+    private readonly long _batchBytes;
     private readonly TimeSpan _batchInterval;
     private readonly FileStream _stream;
     private readonly List<(string Path, long Offset, string Sha)> _pending = [];
+    private long _pendingBytes;
     private readonly Lock _gate = new();
     private long _lastFlush = Environment.TickCount64;
 
-    private ProgressRecord(string path, string stagingRoot, string digest, bool append, int batchChunks, TimeSpan batchInterval)
+    private ProgressRecord(string path, string stagingRoot, string digest, bool append, long batchBytes, TimeSpan batchInterval)
     {
         _stagingRoot = stagingRoot;
-        _batchChunks = Math.Max(1, batchChunks);
+        _batchBytes = Math.Max(1, batchBytes);
         _batchInterval = batchInterval;
         _stream = new FileStream(path, append ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 0);
         if (!append)
@@ -73,16 +74,17 @@ internal sealed class ProgressRecord : IDisposable
     }
 
     /// <summary>Opens the record for appending (same manifest) or starts a fresh one.</summary>
-    public static ProgressRecord Open(string root, string stagingRoot, string digest, bool append, int batchChunks, TimeSpan batchInterval) =>
-        new(PathIn(root), stagingRoot, digest, append, batchChunks, batchInterval);
+    public static ProgressRecord Open(string root, string stagingRoot, string digest, bool append, long batchBytes, TimeSpan batchInterval) =>
+        new(PathIn(root), stagingRoot, digest, append, batchBytes, batchInterval);
 
     /// <summary>Records a verified chunk; writes the batch when it is full or old enough.</summary>
-    public void Add(string path, long offset, string sha)
+    public void Add(string path, long offset, long length, string sha)
     {
         lock (_gate)
         {
             _pending.Add((path, offset, sha));
-            if (_pending.Count >= _batchChunks || Environment.TickCount64 - _lastFlush >= _batchInterval.TotalMilliseconds)
+            _pendingBytes += length;
+            if (_pendingBytes >= _batchBytes || Environment.TickCount64 - _lastFlush >= _batchInterval.TotalMilliseconds)
             {
                 FlushLocked();
             }
@@ -126,6 +128,7 @@ internal sealed class ProgressRecord : IDisposable
             _stream.Write(Encoding.UTF8.GetBytes(text.ToString()));
             _stream.Flush(flushToDisk: true);
             _pending.Clear();
+            _pendingBytes = 0;
         }
         catch (IOException ex)
         {

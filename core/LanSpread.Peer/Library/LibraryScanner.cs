@@ -107,6 +107,31 @@ public sealed class LibraryScanner
     }
 
     /// <summary>
+    /// Records the chunks of files just written and verified against a peer's manifest as this root's
+    /// content (keyed by their size and mtime now), so they are not hashed again and this peer
+    /// announces the same manifest digest as the peers it downloaded from.
+    /// </summary>
+    public void Remember(string gameDirectory, string id, IEnumerable<ManifestFile> files)
+    {
+        if (_chunking is null)
+        {
+            return;
+        }
+
+        var root = Path.Combine(gameDirectory, id);
+        foreach (var file in files)
+        {
+            var info = new FileInfo(Path.Combine(root, file.RelativePath));
+            if (info.Exists && info.Length == file.Size)
+            {
+                _index.SetChunks(id, file.RelativePath, info.Length, info.LastWriteTimeUtc.Ticks, _chunking.Key, file.Chunks);
+            }
+        }
+
+        _index.Save();
+    }
+
+    /// <summary>
     /// The chunks of every regular file of a root, from the index when (size, mtime) are unchanged,
     /// else hashed, several files at once. A file that vanishes or fails to read is left out (a later
     /// rescan, triggered by that change, sees it again).

@@ -91,6 +91,9 @@ public sealed class LocalLibrary
         }
     }
 
+    /// <summary>Records verified chunks of a root's files (see <see cref="LibraryScanner.Remember"/>).</summary>
+    public void Remember(string id, IEnumerable<ManifestFile> files) => _scanner.Remember(GameDirectory, id, files);
+
     /// <summary>Rescans one root; true when it changed.</summary>
     public bool RescanGame(string id)
     {

@@ -26,11 +26,11 @@ public sealed class PeerRuntimeOptions
     /// <summary>Files hashed at once when manifests are built (each hashing thread reads sequentially).</summary>
     public int HashParallelism { get; set; } = 2;
 
-    /// <summary>Verified chunks recorded per fsync'd batch of the resume record (a crash loses at most one batch).</summary>
-    public int ProgressBatchChunks { get; set; } = 8;
+    /// <summary>Verified bytes recorded per fsync'd batch of the resume record (a crash loses at most one batch).</summary>
+    public long ProgressBatchBytes { get; set; } = 8 * 1024 * 1024;
 
     /// <summary>Longest time a verified chunk waits before its batch is recorded.</summary>
-    public TimeSpan ProgressBatchInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+    public TimeSpan ProgressBatchInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Chunk requests in flight per peer.</summary>
     public int ChunksInFlightPerPeer { get; set; } = 4;

@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using LanSpread.Core.Model;
 
@@ -66,18 +68,26 @@ public static class ContentChunker
                         continue;
                     }
 
-                    var j = i;
+                    // Roll to the next cut: the strict mask up to the average, the loose one up to the max.
                     var cut = false;
-                    while (j < block.Length)
+                    var j = i;
+                    if (chunkLength < chunking.Average)
                     {
-                        fp = (fp << 1) + Gear[block[j]];
-                        j++;
-                        chunkLength++;
-                        if ((fp & (chunkLength < chunking.Average ? maskSmall : maskLarge)) == 0 || chunkLength >= chunking.Max)
-                        {
-                            cut = true;
-                            break;
-                        }
+                        var limit = (int)Math.Min(block.Length, i + (chunking.Average - chunkLength));
+                        var at = Roll(block, j, limit, maskSmall, ref fp);
+                        cut = at >= 0;
+                        chunkLength += (cut ? at : limit) - j;
+                        j = cut ? at : limit;
+                    }
+
+                    if (!cut && j < block.Length && chunkLength >= chunking.Average)
+                    {
+                        var limit = (int)Math.Min(block.Length, j + (chunking.Max - chunkLength));
+                        var at = Roll(block, j, limit, maskLarge, ref fp);
+                        cut = at >= 0 || j + (chunking.Max - chunkLength) <= block.Length;
+                        var end = at >= 0 ? at : limit;
+                        chunkLength += end - j;
+                        j = end;
                     }
 
                     sha.AppendData(block[i..j]);
@@ -103,6 +113,26 @@ public static class ContentChunker
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>Rolls the gear hash over <c>data[start..limit)</c>; returns the index just past the first cut, or -1.</summary>
+    private static int Roll(ReadOnlySpan<byte> data, int start, int limit, ulong mask, ref ulong fp)
+    {
+        ref var bytes = ref MemoryMarshal.GetReference(data);
+        ref var gear = ref MemoryMarshal.GetArrayDataReference(Gear);
+        var hash = fp;
+        for (var i = start; i < limit; i++)
+        {
+            hash = (hash << 1) + Unsafe.Add(ref gear, Unsafe.Add(ref bytes, i));
+            if ((hash & mask) == 0)
+            {
+                fp = hash;
+                return i + 1;
+            }
+        }
+
+        fp = hash;
+        return -1;
     }
 
     private static int Log2(int value) => System.Numerics.BitOperations.Log2((uint)value);

@@ -24,10 +24,18 @@ public sealed class LibraryScanner
     private readonly ILogger _logger;
     private readonly ContentChunking? _chunking;
     private readonly int _hashParallelism;
+    private readonly Action<string, long, long>? _hashProgress;
     private long _bytesHashed;
 
-    public LibraryScanner(GameCatalog catalog, LibraryIndex index, ILogger<LibraryScanner> logger, ContentChunking? chunking = null, int hashParallelism = 2)
+    /// <param name="catalog">Gates which roots are announced.</param>
+    /// <param name="index">The on-disk index (file lists and chunk caches).</param>
+    /// <param name="logger">Logs.</param>
+    /// <param name="chunking">Chunk sizes of manifests; null builds none (the <c>list</c> verb).</param>
+    /// <param name="hashParallelism">Files hashed at once.</param>
+    /// <param name="hashProgress">(game, bytes hashed, bytes to hash) while a game's content is hashed, throttled.</param>
+    public LibraryScanner(GameCatalog catalog, LibraryIndex index, ILogger<LibraryScanner> logger, ContentChunking? chunking = null, int hashParallelism = 2, Action<string, long, long>? hashProgress = null)
     {
+        _hashProgress = hashProgress;
         _catalog = catalog;
         _index = index;
         _logger = logger;
@@ -140,33 +148,63 @@ public sealed class LibraryScanner
     {
         var regular = files.Where(f => !f.IsDirectory).ToList();
         var result = new ManifestFile?[regular.Count];
-        var hashed = 0L;
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        Parallel.For(0, regular.Count, new ParallelOptions { MaxDegreeOfParallelism = _hashParallelism }, i =>
+        var misses = new List<(int Index, string Path, long Length, long Mtime)>();
+        for (var i = 0; i < regular.Count; i++)
         {
             var file = regular[i];
             var path = Path.Combine(root, file.RelativePath);
+            var info = new FileInfo(path);
+            if (!info.Exists)
+            {
+                continue;
+            }
+
+            if (_index.TryGetChunks(id, file.RelativePath, info.Length, info.LastWriteTimeUtc.Ticks, chunking.Key, out var cached))
+            {
+                result[i] = new ManifestFile(file.RelativePath, info.Length, cached);
+            }
+            else
+            {
+                misses.Add((i, path, info.Length, info.LastWriteTimeUtc.Ticks));
+            }
+        }
+
+        var toHash = misses.Sum(m => m.Length);
+        var hashed = 0L;
+        var reported = 0L;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        Parallel.ForEach(misses, new ParallelOptions { MaxDegreeOfParallelism = _hashParallelism }, miss =>
+        {
+            var relative = regular[miss.Index].RelativePath;
             try
             {
-                var info = new FileInfo(path);
-                var (length, mtime) = (info.Length, info.LastWriteTimeUtc.Ticks);
-                if (!_index.TryGetChunks(id, file.RelativePath, length, mtime, chunking.Key, out var chunks))
+                var chunks = ContentChunker.ChunkFile(miss.Path, chunking, n =>
                 {
-                    chunks = ContentChunker.ChunkFile(path, chunking, n =>
+                    var done = Interlocked.Add(ref hashed, n);
+                    Interlocked.Add(ref _bytesHashed, n);
+                    var last = Interlocked.Read(ref reported);
+                    if (done - last >= 64L * 1024 * 1024 && Interlocked.CompareExchange(ref reported, done, last) == last)
                     {
-                        Interlocked.Add(ref hashed, n);
-                        Interlocked.Add(ref _bytesHashed, n);
-                    });
-                    _index.SetChunks(id, file.RelativePath, length, mtime, chunking.Key, chunks);
+                        _hashProgress?.Invoke(id, done, toHash);
+                    }
+                });
+                if (chunks.Sum(c => c.Length) == miss.Length)
+                {
+                    _index.SetChunks(id, relative, miss.Length, miss.Mtime, chunking.Key, chunks);
                 }
 
-                result[i] = new ManifestFile(file.RelativePath, length, chunks);
+                result[miss.Index] = new ManifestFile(relative, chunks.Sum(c => c.Length), chunks);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                _logger.LogWarning("Could not hash {Path}: {Error}", path, ex.Message);
+                _logger.LogWarning("Could not hash {Path}: {Error}", miss.Path, ex.Message);
             }
         });
+        if (toHash > 0)
+        {
+            _hashProgress?.Invoke(id, hashed, toHash);
+        }
+
         _index.KeepChunksOf(id, regular.Select(f => f.RelativePath));
         if (hashed > 0)
         {

@@ -47,7 +47,8 @@ public static class PeerRuntime
         var logger = loggerFactory.CreateLogger("LanSpread.Peer.Runtime");
         var credentials = PeerIdentity.LoadOrCreate(options.DataDirectory);
         var index = new LibraryIndex(Path.Combine(options.DataDirectory, "library-index.json"), loggerFactory.CreateLogger<LibraryIndex>());
-        var scanner = new LibraryScanner(catalog, index, loggerFactory.CreateLogger<LibraryScanner>(), ContentChunking.FromAverage(options.ChunkSize), options.HashParallelism);
+        var scanner = new LibraryScanner(catalog, index, loggerFactory.CreateLogger<LibraryScanner>(), ContentChunking.FromAverage(options.ChunkSize), options.HashParallelism,
+            (game, done, total) => events.Publish(new ManifestProgress(game, done, total)));
         var library = new LocalLibrary(directory, scanner, loggerFactory.CreateLogger<LocalLibrary>());
         var installer = new InstallTransaction(unpacker, loggerFactory.CreateLogger<InstallTransaction>());
         var stopping = new CancellationTokenSource();

@@ -18,6 +18,13 @@ public sealed class PeerRuntimeOptions
     public IPEndPoint ListenEndPoint { get; set; } = new(IPAddress.IPv6Any, DefaultPort);
 
     /// <summary>
+    /// When the port of <see cref="ListenEndPoint"/> is taken, listen on a free port instead (logged,
+    /// and advertised over mDNS). Hosts set it when the user did not choose the port, so two peers on
+    /// one machine both start; an explicit port that is taken stays an error.
+    /// </summary>
+    public bool ListenPortFallback { get; set; }
+
+    /// <summary>
     /// The average content-defined chunk size of this peer's manifests (4 MiB by measurement, see
     /// docs/BENCHMARKS.md; min is a quarter, max four times it). Chunk requests are manifest chunks.
     /// </summary>

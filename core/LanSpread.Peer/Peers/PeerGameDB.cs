@@ -84,6 +84,8 @@ public sealed class PeerGameDB
                 return false;
             }
 
+            // Belt and braces: callers pass PeerAnnouncements.ValidGames' output; a hostile list must never throw here.
+            games = [.. games.Where(g => g is not null && GameId.IsValid(g.Id)).DistinctBy(g => g.Id, StringComparer.Ordinal)];
             var changed = record.Games.Count != games.Count || games.Any(g => !record.Games.TryGetValue(g.Id, out var old) || old != g);
             foreach (var game in games.Where(g => record.Skipped.ContainsKey(g.Id) && record.Games.GetValueOrDefault(g.Id) != g).ToList())
             {
@@ -104,7 +106,7 @@ public sealed class PeerGameDB
     {
         lock (_gate)
         {
-            if (_peers.TryGetValue(id, out var record))
+            if (_peers.TryGetValue(id, out var record) && GameId.IsValid(details.Id))
             {
                 record.Files[details.Id] = details;
             }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One command for P1–P5 (DESIGN E) and start-up (issue 20), each against a real baseline run in the same invocation:
+# One command for P1–P5 (DESIGN E), start-up (issue 20) and P8 (issue 13, bench/p8.sh), each against a real baseline run in the same invocation:
 #   bash bench/run.sh            full run (1 GiB and 4 GiB workloads, 3 interleaved runs each)
 #   bash bench/run.sh --quick    smaller workloads, 1 run (CI proves it still works)
 # Prints a table of medians and ratios and writes it to bench/results/latest.md.
@@ -79,7 +79,8 @@ NGINX_WORKER=$(pgrep -P "$(cat "$W/nginx/nginx.pid")" | head -n 1)
 curl -sf --tlsv1.3 -k -o /dev/null https://127.0.0.1:18443/openttd/version.ini || { echo "bench: nginx over HTTPS does not answer" >&2; exit 1; }
 "$LS" serve --games "$SEED" --data "$W/serve-data" --name seeder --listen 127.0.0.1:18420 --no-mdns --log-level Warning >/dev/null 2>"$W/serve.err" &
 SERVER=$!; PIDS+=("$SERVER"); disown
-for _ in $(seq 100); do grep -q . "$W/serve.err" 2>/dev/null && break; curl -sf -o /dev/null telnet://127.0.0.1:18420 --max-time 0.1 && break; sleep 0.1; done
+# The seeder hashes its library (content manifests) before it listens: wait for the port, up to 2 min.
+for _ in $(seq 1200); do (echo >/dev/tcp/127.0.0.1/18420) 2>/dev/null && break; sleep 0.1; done
 sleep 1
 
 curl_run() { # $1 url → prints "wall client_cpu server_cpu"
@@ -232,6 +233,10 @@ if [ "$(id -u)" = 0 ]; then
   P5_LINE="| P5 | mDNS discovery (process start → seen) / pruning (SIGKILL → PeerLost), ping 1 s | ${DISC} s / ${PRUNE} s | bar 2 s / 3 intervals (3 s) | $( awk -v d="$DISC" -v p="$PRUNE" 'BEGIN {print (d<=2 && p<=3) ? "met" : "not met"}') |"
 fi
 
+# ---------------------------------------------------------------- P8: content manifest (loopback)
+echo "== P8: manifest hashing, resumed download, delta update"
+P8_ROWS=$(LS="$LS" BENCH="$W/benchbin/LanSpread.Bench.dll" W="$W" SIZE="$BIG" bash bench/p8.sh)
+
 RESULT=$(cat <<TABLE
 | id | workload | LanSpread (median of $RUNS) | baseline (same run) | ratio |
 |---|---|---|---|---|
@@ -247,6 +252,7 @@ ${P3C_LINE}
 | P4 | peak RSS of the downloading process: ${BIG} MiB / ${HUGE} MiB | $((R1/1024)) MiB / $((R4/1024)) MiB | bar ≤ 120 MiB, ${HUGE} MiB ≤ 1.05 × ${BIG} MiB | $(ratio "$R4" "$R1")× |
 | S1 | \`lanspread list\` (3 games) / \`lanspread plugins\`, whole process | ${SL} s / ${SP} s | \`lanspread --version\` ${SVR} s | list bar ≤ 0.15 s |
 ${P5_LINE}
+${P8_ROWS}
 TABLE
 )
 mkdir -p bench/results

@@ -45,20 +45,23 @@ public sealed class ServiceLogicTests
         meter.Add("g", a, "alpha", 1000);
         meter.Add("g", b, "beta", 3000);
         Assert.True(meter.Tick(start.AddSeconds(1)));
-        Assert.Equal(1000, meter.RateOf(a));
-        Assert.Equal(3000, meter.RateOf(b));
+        Assert.Equal(500, meter.RateOf(a)); // averaged over the 2 s window
+        Assert.Equal(1500, meter.RateOf(b));
+        Assert.Equal(3000, meter.TotalFrom(b));
 
-        // A tick with nothing received still draws a point (a stall shows as a dip), and the rates fall to zero.
+        // A tick with nothing received still draws a point (a stall shows as a dip); the rate decays once the window has passed.
         Assert.True(meter.Tick(start.AddSeconds(2)));
+        Assert.Equal(500, meter.RateOf(a));
+        meter.Tick(start.AddSeconds(3.5));
         Assert.Equal(0, meter.RateOf(a));
         var history = meter.HistoryOf("g");
-        Assert.Equal(2, history.Count);
+        Assert.Equal(3, history.Count);
         Assert.Equal(4000, history[0].Total);
         Assert.Equal(0, history[1].Total);
 
         meter.End("g");
-        meter.Tick(start.AddSeconds(3));
-        Assert.Equal(2, meter.HistoryOf("g").Count);
+        meter.Tick(start.AddSeconds(4));
+        Assert.Equal(3, meter.HistoryOf("g").Count);
         Assert.Equal(["g"], meter.Charted());
         Assert.False(meter.IsActive("g"));
     }

@@ -13,12 +13,16 @@ public sealed class ThroughputMeter
     /// <summary>How many ticks the chart keeps.</summary>
     public const int Window = 120;
 
+    /// <summary>The span a peer's current rate is averaged over (smooths chunk-sized bursts).</summary>
+    public static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(2);
+
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Dictionary<string, long>> _pendingByGame = new(StringComparer.Ordinal);
     private readonly Dictionary<PeerId, long> _pendingByPeer = [];
     private readonly Dictionary<string, List<ThroughputSample>> _history = new(StringComparer.Ordinal);
     private readonly HashSet<string> _active = new(StringComparer.Ordinal);
-    private Dictionary<PeerId, double> _peerRates = [];
+    private readonly Dictionary<PeerId, long> _totals = [];
+    private readonly Queue<(DateTimeOffset At, Dictionary<PeerId, long> Bytes)> _recent = new();
     private DateTimeOffset _lastTick;
 
     public ThroughputMeter(DateTimeOffset now) => _lastTick = now;
@@ -54,6 +58,7 @@ public sealed class ThroughputMeter
 
             byPeer[peerName] = byPeer.GetValueOrDefault(peerName) + bytes;
             _pendingByPeer[peer] = _pendingByPeer.GetValueOrDefault(peer) + bytes;
+            _totals[peer] = _totals.GetValueOrDefault(peer) + bytes;
         }
     }
 
@@ -64,8 +69,17 @@ public sealed class ThroughputMeter
         {
             var seconds = Math.Max(0.001, (now - _lastTick).TotalSeconds);
             _lastTick = now;
-            var changed = _peerRates.Count > 0 || _pendingByPeer.Count > 0;
-            _peerRates = _pendingByPeer.ToDictionary(kv => kv.Key, kv => kv.Value / seconds);
+            var changed = _recent.Count > 0 || _pendingByPeer.Count > 0;
+            if (_pendingByPeer.Count > 0)
+            {
+                _recent.Enqueue((now, new Dictionary<PeerId, long>(_pendingByPeer)));
+            }
+
+            while (_recent.Count > 0 && _recent.Peek().At <= now - RateWindow)
+            {
+                _recent.Dequeue();
+            }
+
             _pendingByPeer.Clear();
             foreach (var game in _active.Union(_pendingByGame.Keys, StringComparer.Ordinal).ToList())
             {
@@ -115,12 +129,21 @@ public sealed class ThroughputMeter
         }
     }
 
-    /// <summary>Bytes per second this peer sent us during the last tick, across every download.</summary>
+    /// <summary>Bytes this peer has sent us since the GUI started.</summary>
+    public long TotalFrom(PeerId peer)
+    {
+        lock (_gate)
+        {
+            return _totals.GetValueOrDefault(peer);
+        }
+    }
+
+    /// <summary>Bytes per second this peer sent us over the last <see cref="RateWindow"/>, across every download.</summary>
     public double RateOf(PeerId peer)
     {
         lock (_gate)
         {
-            return _peerRates.GetValueOrDefault(peer);
+            return _recent.Sum(tick => tick.Bytes.GetValueOrDefault(peer)) / RateWindow.TotalSeconds;
         }
     }
 }

@@ -1,12 +1,12 @@
 namespace LanSpread.TestKit;
 
-/// <summary>Paths of the repository and of the shared fixtures beside it.</summary>
+/// <summary>Paths inside the repository (tests never look beside the clone: a user's clone has nothing there).</summary>
 public static class Repo
 {
     public static string Root { get; } = FindRoot();
 
-    /// <summary>The shared RAR fixtures (<c>../shared/fixtures/rar</c> beside the clone).</summary>
-    public static string RarFixtures => Path.GetFullPath(Path.Combine(Root, "..", "shared", "fixtures", "rar"));
+    /// <summary>The real RAR archives and their expected manifests (<c>tests/fixtures/rar</c>, with their licence).</summary>
+    public static string RarFixtures => Path.Combine(Root, "tests", "fixtures", "rar");
 
     /// <summary>The test's own output directory, where the plugins folder and lanspread.dll are.</summary>
     public static string Output => AppContext.BaseDirectory;

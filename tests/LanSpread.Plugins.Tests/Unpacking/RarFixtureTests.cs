@@ -4,7 +4,7 @@ using Xunit;
 
 namespace LanSpread.Plugins.Tests.Unpacking;
 
-/// <summary>Every real archive in shared/fixtures/rar against its expected SHA-256 manifest.</summary>
+/// <summary>Every real archive in tests/fixtures/rar against its expected SHA-256 manifest.</summary>
 public sealed class RarFixtureTests(UnpackerFixture fixture) : IClassFixture<UnpackerFixture>
 {
     public static TheoryData<string> ThreeFileArchives => new()

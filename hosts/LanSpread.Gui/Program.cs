@@ -35,6 +35,8 @@ if (!urlsGiven)
 
 // A Blazor circuit is an open WebSocket; the default 30 s grace for open connections made SIGTERM with
 // a tab open take 32 s. The runtime's own stop (cancel transfers, goodbye) is bounded well below this.
+// Request-by-request framework logs drown the peer's own; warnings and errors still show.
+builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(1));
 
 // Serve wwwroot and the framework's scripts from the build output too (`dotnet run`, tests), not

@@ -19,7 +19,7 @@ public sealed class BrowserTests(ChromiumFixture chromium, ITestOutputHelper out
     [ChromiumFact]
     public async Task A_game_offered_by_a_peer_is_downloaded_installed_and_uninstalled_after_a_confirmation()
     {
-        await using var lan = await GuiLan.StartSeedersAsync(chromium.Browser, 1);
+        await using var lan = await GuiLan.StartSeedersAsync(chromium.Browser, 1, output: output);
         await lan.StartGuiAsync();
         var page = await lan.OpenAsync();
         var row = Row(page, GuiLan.Big);
@@ -51,7 +51,7 @@ public sealed class BrowserTests(ChromiumFixture chromium, ITestOutputHelper out
     [ChromiumFact]
     public async Task Settings_submit_on_Enter_drop_a_stale_error_and_refuse_empty_relative_and_missing_directories()
     {
-        await using var lan = await GuiLan.StartSeedersAsync(chromium.Browser, 0);
+        await using var lan = await GuiLan.StartSeedersAsync(chromium.Browser, 0, output: output);
         await lan.StartGuiAsync();
         var page = await lan.OpenAsync("settings");
         Assert.Equal("gui-client", await page.Locator("[data-testid=peer-name]").InnerTextAsync());
@@ -87,7 +87,7 @@ public sealed class BrowserTests(ChromiumFixture chromium, ITestOutputHelper out
     [ChromiumFact]
     public async Task Switching_the_game_directory_during_a_download_is_refused_with_a_message()
     {
-        await using var lan = await GuiLan.StartSeedersAsync(chromium.Browser, 1, rates: [1_000_000]);
+        await using var lan = await GuiLan.StartSeedersAsync(chromium.Browser, 1, rates: [1_000_000], output: output);
         await lan.StartGuiAsync();
         var page = await lan.OpenAsync();
         var row = Row(page, GuiLan.Big);
@@ -113,7 +113,7 @@ public sealed class BrowserTests(ChromiumFixture chromium, ITestOutputHelper out
     [ChromiumFact]
     public async Task Cancel_is_shown_neutrally_and_the_game_can_be_downloaded_again()
     {
-        await using var lan = await GuiLan.StartSeedersAsync(chromium.Browser, 1, rates: [1_000_000]);
+        await using var lan = await GuiLan.StartSeedersAsync(chromium.Browser, 1, rates: [1_000_000], output: output);
         await lan.StartGuiAsync();
         var page = await lan.OpenAsync();
         var row = Row(page, GuiLan.Big);
@@ -133,9 +133,9 @@ public sealed class BrowserTests(ChromiumFixture chromium, ITestOutputHelper out
     [ChromiumFact]
     public async Task A_dead_peer_is_dropped_from_the_serving_list_and_the_Peers_view_at_once()
     {
-        // 16 MB over two 1 MB/s links: the download outlives the dead peer's pruning (about a second) by far.
-        await using var lan = await GuiLan.StartSeedersAsync(chromium.Browser, 2, rates: [1_000_000, 1_000_000]);
-        await lan.StartGuiAsync();
+        // 16 MB over two 1 MB/s links: the download outlives the dead peer's pruning (3 missed 1 s pings) by far.
+        await using var lan = await GuiLan.StartSeedersAsync(chromium.Browser, 2, rates: [1_000_000, 1_000_000], output: output);
+        await lan.StartGuiAsync(pingInterval: 1);
         var page = await lan.OpenAsync();
         await page.Locator("[data-testid=peer-count]:text-is('2 peers on the LAN')").WaitForAsync();
         var peers = await lan.OpenAsync("peers");
@@ -159,7 +159,7 @@ public sealed class BrowserTests(ChromiumFixture chromium, ITestOutputHelper out
     [ChromiumFact]
     public async Task A_download_whose_only_peer_dies_fails_with_a_message_a_person_can_read_and_a_Retry()
     {
-        await using var lan = await GuiLan.StartSeedersAsync(chromium.Browser, 1);
+        await using var lan = await GuiLan.StartSeedersAsync(chromium.Browser, 1, output: output);
         await lan.StartGuiAsync();
         var page = await lan.OpenAsync();
         var row = Row(page, GuiLan.Big);
@@ -184,7 +184,7 @@ public sealed class BrowserTests(ChromiumFixture chromium, ITestOutputHelper out
     [ChromiumFact]
     public async Task A_failed_install_offers_Retry_survives_a_reload_and_clears_when_the_archive_is_fixed()
     {
-        await using var lan = await GuiLan.StartSeedersAsync(chromium.Browser, 0);
+        await using var lan = await GuiLan.StartSeedersAsync(chromium.Browser, 0, output: output);
         var root = Path.Combine(lan.ClientGames, GuiLan.Big);
         Directory.CreateDirectory(root);
         File.WriteAllBytes(Path.Combine(root, $"{GuiLan.Big}.eti"), GameFixture.Bytes(100_000, 7)); // not a RAR archive
@@ -214,7 +214,7 @@ public sealed class BrowserTests(ChromiumFixture chromium, ITestOutputHelper out
     [ChromiumFact]
     public async Task Installed_files_without_a_version_offer_Download_again_and_uncatalogued_games_are_marked()
     {
-        await using var lan = await GuiLan.StartSeedersAsync(chromium.Browser, 1);
+        await using var lan = await GuiLan.StartSeedersAsync(chromium.Browser, 1, output: output);
 
         // What a GUI killed during an update leaves: the installed files, no downloaded version.
         Directory.CreateDirectory(Path.Combine(lan.ClientGames, GuiLan.Big, "local"));
@@ -241,7 +241,7 @@ public sealed class BrowserTests(ChromiumFixture chromium, ITestOutputHelper out
     public async Task Every_page_fits_400_px_without_horizontal_scrolling()
     {
         // A download runs (slowly) throughout, so the widest state of each page is measured: progress, chart, peers.
-        await using var lan = await GuiLan.StartSeedersAsync(chromium.Browser, 1, rates: [500_000]);
+        await using var lan = await GuiLan.StartSeedersAsync(chromium.Browser, 1, rates: [500_000], output: output);
         GameFixture.Create(lan.ClientGames, "myhomebrew-with-a-rather-long-identifier", "3", new Dictionary<string, byte[]> { ["run.exe"] = [1] });
         await lan.StartGuiAsync();
         var page = await lan.OpenAsync(width: 400, height: 800);
@@ -264,7 +264,7 @@ public sealed class BrowserTests(ChromiumFixture chromium, ITestOutputHelper out
     [ChromiumFact]
     public async Task A_start_error_says_what_to_do_with_a_visible_link_to_Settings()
     {
-        await using var lan = await GuiLan.StartSeedersAsync(chromium.Browser, 0);
+        await using var lan = await GuiLan.StartSeedersAsync(chromium.Browser, 0, output: output);
         await lan.StartGuiAsync(["--games", Path.Combine(lan.Temp.Path, "missing")]);
         var page = await lan.OpenAsync();
         var banner = page.Locator("[data-testid=start-error]");
@@ -279,7 +279,7 @@ public sealed class BrowserTests(ChromiumFixture chromium, ITestOutputHelper out
     [ChromiumFact]
     public async Task A_busy_peer_port_is_retried_then_another_is_used_and_the_page_says_so()
     {
-        await using var lan = await GuiLan.StartSeedersAsync(chromium.Browser, 0);
+        await using var lan = await GuiLan.StartSeedersAsync(chromium.Browser, 0, output: output);
         using var squatter = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         squatter.Start();
         var busy = ((System.Net.IPEndPoint)squatter.LocalEndpoint).Port;
@@ -296,8 +296,8 @@ public sealed class BrowserTests(ChromiumFixture chromium, ITestOutputHelper out
     [ChromiumFact]
     public async Task SIGTERM_with_an_open_tab_and_an_active_download_exits_within_2_seconds_and_the_tab_says_so_readably()
     {
-        await using var lan = await GuiLan.StartSeedersAsync(chromium.Browser, 1, rates: [1_000_000]);
-        await lan.StartGuiAsync(pingInterval: null);
+        await using var lan = await GuiLan.StartSeedersAsync(chromium.Browser, 1, rates: [1_000_000], output: output);
+        await lan.StartGuiAsync();
         var page = await lan.OpenAsync();
         var row = Row(page, GuiLan.Big);
         await Button(row, "Download").ClickAsync();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using LanSpread.TestKit;
 using Microsoft.Playwright;
+using Xunit.Abstractions;
 
 namespace LanSpread.Gui.Tests;
 
@@ -16,8 +17,13 @@ internal sealed class GuiLan : IAsyncDisposable
 
     private readonly IBrowser _browser;
     private readonly List<IBrowserContext> _contexts = [];
+    private readonly ITestOutputHelper? _output;
 
-    private GuiLan(IBrowser browser) => _browser = browser;
+    private GuiLan(IBrowser browser, ITestOutputHelper? output)
+    {
+        _browser = browser;
+        _output = output;
+    }
 
     public TempDir Temp { get; } = new();
 
@@ -36,9 +42,9 @@ internal sealed class GuiLan : IAsyncDisposable
     /// each behind its own link paced to <paramref name="rates"/>[i] bytes per second (default 4 MB/s): a download
     /// of <see cref="Big"/> takes seconds, so a test can act while it runs without racing it.
     /// </summary>
-    public static async Task<GuiLan> StartSeedersAsync(IBrowser browser, int seeders, int fileBytes = 4_000_000, double[]? rates = null)
+    public static async Task<GuiLan> StartSeedersAsync(IBrowser browser, int seeders, int fileBytes = 4_000_000, double[]? rates = null, ITestOutputHelper? output = null)
     {
-        var lan = new GuiLan(browser);
+        var lan = new GuiLan(browser, output);
         if (seeders > 0)
         {
             GameFixture.Create(lan.SeedGames, Big, "20100302", Enumerable.Range(0, 4).ToDictionary(i => $"levels/level{i}.fbrb", i => GameFixture.Bytes(fileBytes, i)));
@@ -49,7 +55,7 @@ internal sealed class GuiLan : IAsyncDisposable
         {
             var name = $"seeder-{(char)('a' + i)}";
             var port = Ports.Free();
-            var process = CliProcess.Start(["serve", "--games", lan.SeedGames, "--data", lan.Temp.Sub($"{name}-data"), "--name", name, "--listen", $"127.0.0.1:{port}", "--no-mdns", "--ping-interval", "0.5"]);
+            var process = CliProcess.Start(["serve", "--games", lan.SeedGames, "--data", lan.Temp.Sub($"{name}-data"), "--name", name, "--listen", $"127.0.0.1:{port}", "--no-mdns", "--ping-interval", "0.5", "--chunk-size", "256K"]);
             lan.Seeders.Add((name, port, process, new ThrottledRelay(port, rates?[i] ?? 4_000_000)));
         }
 
@@ -63,10 +69,11 @@ internal sealed class GuiLan : IAsyncDisposable
 
     /// <summary>Starts the GUI as a client of every seeder; <paramref name="extra"/> adds or overrides options.</summary>
     /// <remarks>
-    /// A short <paramref name="pingInterval"/> prunes a dead peer within a second; tests that freeze a seeder
-    /// pass null (the default 2 s, pruning after 6 s) so the frozen one stays listed while they act.
+    /// Pings share the paced links with the chunks (up to a second of queue at 1 MB/s), so the GUI keeps
+    /// the default 2 s interval (a peer pruned after 6 s of silence) unless a test needs a dead peer
+    /// noticed sooner and passes a shorter <paramref name="pingInterval"/>.
     /// </remarks>
-    public async Task StartGuiAsync(IEnumerable<string>? extra = null, double? pingInterval = 0.3)
+    public async Task StartGuiAsync(IEnumerable<string>? extra = null, double? pingInterval = null)
     {
         Url = $"http://127.0.0.1:{Ports.Free()}";
         string[] args = ["--urls", Url, "--data", Temp.Sub("client-data"), "--name", "gui-client", "--no-mdns", "--chunk-size", "64K", .. extra ?? []];
@@ -125,6 +132,16 @@ internal sealed class GuiLan : IAsyncDisposable
         foreach (var context in _contexts)
         {
             await context.DisposeAsync();
+        }
+
+        if (Gui is not null && _output is not null)
+        {
+            // The GUI's own log, for when a test fails: the last lines are what it did last.
+            _output.WriteLine("--- GUI output (last 60 lines) ---");
+            foreach (var line in Gui.Output.Split('\n').TakeLast(60))
+            {
+                _output.WriteLine(line.TrimEnd());
+            }
         }
 
         Gui?.Dispose();

@@ -18,7 +18,7 @@ public sealed class ShapedDownloadTests(ChromiumFixture chromium, ITestOutputHel
     [ChromiumFact]
     public async Task Peers_view_lists_both_seeders_with_rates_and_the_chart_draws_points_during_the_download()
     {
-        await using var lan = await GuiLan.StartSeedersAsync(chromium.Browser, 2, fileBytes: 8_000_000, rates: [3_000_000, 6_000_000]);
+        await using var lan = await GuiLan.StartSeedersAsync(chromium.Browser, 2, fileBytes: 8_000_000, rates: [3_000_000, 6_000_000], output: output);
         await lan.StartGuiAsync();
         var page = await lan.OpenAsync();
         await page.Locator("[data-testid=peer-count]:text-is('2 peers on the LAN')").WaitForAsync();

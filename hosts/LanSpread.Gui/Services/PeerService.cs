@@ -236,21 +236,18 @@ public sealed class PeerService : IHostedService, IAsyncDisposable
 
     private async Task StartWithPortFallbackAsync(PeerHostSettings settings, CancellationToken cancellationToken)
     {
+        // The port is asked for explicitly even when it is the default, so a busy one is retried here
+        // (a previous GUI may still be exiting) before any free port is taken.
+        var wanted = settings.Listen ?? new PeerRuntimeOptions().ListenEndPoint;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await StartRuntimeAsync(settings, cancellationToken);
+                await StartRuntimeAsync(settings with { Listen = wanted }, cancellationToken);
                 return;
             }
-            catch (InvalidOperationException ex) when (ex.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse })
+            catch (InvalidOperationException ex) when (ex.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } && wanted.Port != 0)
             {
-                var wanted = settings.Listen ?? new PeerRuntimeOptions().ListenEndPoint;
-                if (wanted.Port == 0)
-                {
-                    throw;
-                }
-
                 if (attempt < PortAttempts)
                 {
                     _logger.LogInformation("Port {Port} is busy (attempt {Attempt} of {Attempts}); retrying", wanted.Port, attempt, PortAttempts);

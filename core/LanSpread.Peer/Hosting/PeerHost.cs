@@ -69,11 +69,16 @@ public sealed class PeerHost : IAsyncDisposable
                 options.ListenPortFallback = true; // the default port may be another peer's on this machine
             }
 
+            options.TrustedPeers.UnionWith(settings.TrustedPeers);
             if (settings.ChunkSize is { } chunk)
             {
                 options.ChunkSize = chunk;
             }
 
+            // Server bounds are runtime options, set like plugin settings (--set server.sendTimeout=10).
+            var tuning = new PluginSettings(settings.PluginSettings);
+            options.SendTimeout = TimeSpan.FromSeconds(Math.Max(1, tuning.GetInt32("server.sendTimeout", (int)options.SendTimeout.TotalSeconds)));
+            options.SendBufferBudget = Math.Max(64 * 1024, tuning.GetInt32("server.sendBufferBudget", options.SendBufferBudget));
             settings.Configure?.Invoke(options);
 
             var transport = plugins.Select<ITransport>(PluginKind.Transport, settings.Transport);

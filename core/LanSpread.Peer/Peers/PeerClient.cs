@@ -34,7 +34,7 @@ public sealed class PeerClient : IAsyncDisposable
     public async Task<GameDetails> GetGameAsync(string id, CancellationToken cancellationToken)
     {
         var response = await RequestAsync(new Request(ProtocolConstants.Version, RequestType.GetGame, id), cancellationToken);
-        return response.Details ?? throw new ProtocolException(ErrorCode.Malformed, "GetGame answer without details");
+        return PeerAnnouncements.CheckDetails(id, response.Details);
     }
 
     /// <summary>

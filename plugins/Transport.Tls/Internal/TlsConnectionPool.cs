@@ -16,7 +16,7 @@ namespace LanSpread.Transport.Tls.Internal;
 /// </summary>
 internal sealed class TlsConnectionPool : ITransportConnection
 {
-    private readonly TransportCredentials _credentials;
+    private readonly SslClientAuthenticationOptions _clientOptions;
     private readonly TlsTransportOptions _options;
     private readonly ILogger _logger;
     private readonly ConcurrentStack<PooledConnection> _idle = new();
@@ -28,7 +28,7 @@ internal sealed class TlsConnectionPool : ITransportConnection
     {
         RemoteEndPoint = endPoint;
         _expected = expected;
-        _credentials = credentials;
+        _clientOptions = TlsSettings.Client(credentials); // one certificate context for every connection of the pool
         _options = options;
         _logger = logger;
         _slots = new SemaphoreSlim(Math.Max(1, options.ConnectionsPerPeer));
@@ -108,7 +108,7 @@ internal sealed class TlsConnectionPool : ITransportConnection
         {
             await socket.ConnectAsync(RemoteEndPoint, timeout.Token);
             ssl = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
-            await ssl.AuthenticateAsClientAsync(TlsSettings.Client(_credentials), timeout.Token);
+            await ssl.AuthenticateAsClientAsync(_clientOptions, timeout.Token);
             var actual = TlsSettings.IdOf(ssl.RemoteCertificate);
             var expected = _expected;
             if (expected is { } id && id != actual)

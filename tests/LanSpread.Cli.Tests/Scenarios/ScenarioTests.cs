@@ -153,9 +153,13 @@ public sealed class ScenarioTests(ScenarioLan lan, ITestOutputHelper output) : I
             Frame("""{"v":1,"type":"GetGameFileChunk","game":"cs16","path":"cs16.eti","offset":-5,"length":10}"""),
         };
         var codes = new List<string>();
+        // Mutual TLS: the hand-made client presents a peer certificate like every peer does.
+        var certificates = Fresh("deep-small-client", "s10-cert");
+        LanSpread.Peer.Identity.PeerIdentity.LoadOrCreate(certificates);
+        var credentials = $"-cert {certificates}/{LanSpread.Peer.Identity.PeerIdentity.CertificateFile} -key {certificates}/{LanSpread.Peer.Identity.PeerIdentity.KeyFile}";
         foreach (var frame in frames)
         {
-            using var process = lan.Lan.RunRaw("deep-small-client", "bash", ["-c", $"(printf '{frame}'; sleep 1) | openssl s_client -connect {target} -tls1_3 -quiet -no_ign_eof 2>/dev/null | head -c 400"]);
+            using var process = lan.Lan.RunRaw("deep-small-client", "bash", ["-c", $"(printf '{frame}'; sleep 1) | openssl s_client -connect {target} -tls1_3 {credentials} -quiet -no_ign_eof 2>/dev/null | head -c 400"]);
             var reply = await process.StandardOutput.ReadToEndAsync();
             await process.WaitForExitAsync();
             codes.Add(reply);

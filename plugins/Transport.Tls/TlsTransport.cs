@@ -40,9 +40,6 @@ public sealed class TlsTransport : ITransport
     public TlsTransportOptions Options { get; }
 
     /// <inheritdoc />
-    public string Name => "tls";
-
-    /// <inheritdoc />
     public ValueTask<ITransportListener> ListenAsync(IPEndPoint endPoint, TransportCredentials credentials, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(endPoint);

@@ -266,7 +266,7 @@ public sealed class ScenarioTests(ScenarioLan lan, ITestOutputHelper output) : I
 
     private async Task<CliProcess> ServeAsync(string host, string? games = null, params string[] extra)
     {
-        var process = Start(host, ["serve", "--games", games ?? lan.Games(host), "--data", lan.Data(host), "--name", host, "--ping-interval", "1", "--set", "mdns.queryIntervalMs=2000", .. extra]);
+        var process = Start(host, ["serve", "--games", games ?? lan.Games(host), "--data", lan.Data(host), "--name", host, "--ping-interval", "1", "--set", "mdns.queryInterval=00:00:02", .. extra]);
         await process.WaitForStderrAsync("serving", TimeSpan.FromSeconds(30));
         return process;
     }

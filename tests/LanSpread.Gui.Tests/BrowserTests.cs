@@ -111,23 +111,74 @@ public sealed class BrowserTests(ChromiumFixture chromium, ITestOutputHelper out
     }
 
     [ChromiumFact]
-    public async Task Cancel_is_shown_neutrally_and_the_game_can_be_downloaded_again()
+    public async Task Pause_and_Resume_fetch_fewer_bytes_than_a_restart_and_Discard_deletes_the_partial_data()
+    {
+        await using var lan = await GuiLan.StartSeedersAsync(chromium.Browser, 1, rates: [1_500_000], output: output);
+        await lan.StartGuiAsync();
+        var page = await lan.OpenAsync();
+        var peers = await lan.OpenAsync("peers");
+        var row = Row(page, GuiLan.Big);
+        var partial = Path.Combine(lan.ClientGames, GuiLan.Big, ".lanspread.partial");
+
+        // Pause, then Discard (asks first): the partial data is gone, nothing else changed.
+        await Button(row, "Download").ClickAsync();
+        await WaitForMiBAsync(page, 4);
+        await Button(row, "Pause").ClickAsync();
+        await WaitForState(row, "paused");
+
+        Assert.Matches(@"^\d+\.\d MiB of 15\.3 MiB kept\.", await row.Locator("[data-testid=paused]").InnerTextAsync());
+        Assert.True(Directory.Exists(partial));
+        await Button(row, "Discard").ClickAsync();
+        await row.Locator("[data-testid=confirm-discard] [data-testid=confirm]").ClickAsync();
+        await WaitForState(row, "not downloaded");
+        Assert.False(Directory.Exists(partial));
+
+        // Start again (the restart a Discard means), pause about a third in, resume: only the rest is fetched.
+        await Button(row, "Download").ClickAsync();
+        await WaitForMiBAsync(page, 5);
+        await Button(row, "Pause").ClickAsync();
+        await WaitForState(row, "paused");
+        var kept = Size((await row.Locator("[data-testid=paused]").InnerTextAsync()).Split(" of ")[0]);
+        var before = await ReceivedAsync(peers);
+        lan.Pace(100_000_000);
+        await Button(row, "Resume").ClickAsync();
+        await WaitForState(row, "installed", 120_000);
+        var resumed = await ReceivedAsync(peers) - before;
+        var size = Size("15.3 MiB");
+        output.WriteLine($"kept {kept / 1048576.0:0.0} MiB, fetched after Resume {resumed / 1048576.0:0.0} MiB of {size / 1048576.0:0.0} MiB");
+        Assert.True(kept >= 4 * 1048576, $"kept only {kept} bytes");
+        Assert.True(resumed <= size - kept + 1048576, $"Resume fetched {resumed} bytes; a restart fetches {size}, {kept} were kept");
+        Assert.False(Directory.Exists(partial));
+        Assert.True(File.Exists(Path.Combine(lan.ClientGames, GuiLan.Big, "local", "levels", "level3.fbrb")));
+    }
+
+    [ChromiumFact]
+    public async Task A_failed_update_keeps_the_installed_version_and_offers_Retry_never_a_plain_Download()
     {
         await using var lan = await GuiLan.StartSeedersAsync(chromium.Browser, 1, rates: [1_000_000], output: output);
+        GameFixture.Create(lan.ClientGames, GuiLan.Big, "1", new Dictionary<string, byte[]> { ["game.exe"] = [1] });
         await lan.StartGuiAsync();
         var page = await lan.OpenAsync();
         var row = Row(page, GuiLan.Big);
-        await Button(row, "Download").ClickAsync();
-        await WaitForBytesAsync(row);
-        await Button(row, "Cancel").ClickAsync();
-        await WaitForState(row, "cancelled");
-        lan.Pace(100_000_000);
-        Assert.Equal(0, await row.Locator(".error").CountAsync());
-        Assert.NotEqual("rgb(110, 29, 29)", await row.Locator("[data-testid=state]").EvaluateAsync<string>("s => getComputedStyle(s).backgroundColor"));
-        Assert.Equal("You cancelled the download.", await row.Locator("[data-testid=error]").InnerTextAsync());
+        await WaitForState(row, "downloaded");
+        await Button(row, "Install").ClickAsync();
+        await WaitForState(row, "update available");
+        Assert.Equal("1 / 20100302", await row.Locator(".version").InnerTextAsync());
 
-        await Button(row, "Download again").ClickAsync();
-        await WaitForState(row, "installed", 120_000);
+        await Button(row, "Update").ClickAsync();
+        await WaitForBytesAsync(row);
+        lan.Kill(0);
+        await WaitForState(row, "failed", 60_000);
+        output.WriteLine(await row.Locator("[data-testid=error]").InnerTextAsync());
+        Assert.StartsWith("1 / ", await row.Locator(".version").InnerTextAsync(), StringComparison.Ordinal);
+        await Button(row, "Retry").WaitForAsync();
+        Assert.Equal(0, await Button(row, "Download").CountAsync());
+        Assert.Equal("1", File.ReadAllText(Path.Combine(lan.ClientGames, GuiLan.Big, "version.ini")).Trim());
+        Assert.Equal([1], File.ReadAllBytes(Path.Combine(lan.ClientGames, GuiLan.Big, "local", "game.exe")));
+
+        // Dismissed, the game is what it was: version 1, installed.
+        await Button(row, "Dismiss").ClickAsync();
+        await WaitForState(row, "installed");
     }
 
     [ChromiumFact]
@@ -323,6 +374,21 @@ public sealed class BrowserTests(ChromiumFixture chromium, ITestOutputHelper out
         Assert.Equal("rgb(29, 26, 16)", await box.EvaluateAsync<string>("b => getComputedStyle(b).color"));
         Assert.Equal("rgb(255, 241, 199)", await box.EvaluateAsync<string>("b => getComputedStyle(b).backgroundColor"));
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "reconnect.png") });
+    }
+
+    private static Task WaitForMiBAsync(IPage page, double mib) => page.WaitForFunctionAsync(
+        "mib => { const t = document.querySelector(\"tr[data-game='bfbc2'] [data-testid=progress]\")?.textContent ?? ''; const m = t.match(/([\\d.]+) MiB of/); return m && parseFloat(m[1]) >= mib; }",
+        mib,
+        new PageWaitForFunctionOptions { Timeout = 60_000 });
+
+    private static async Task<long> ReceivedAsync(IPage peers) => (await peers.Locator("[data-testid=received]").AllInnerTextsAsync()).Sum(Size);
+
+    /// <summary>Parses the page's sizes ("15.3 MiB", "512.0 KiB", "7 B").</summary>
+    private static long Size(string text)
+    {
+        var parts = text.Trim().Split(' ');
+        var value = double.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture);
+        return (long)(value * parts[1] switch { "GiB" => 1L << 30, "MiB" => 1L << 20, "KiB" => 1L << 10, _ => 1 });
     }
 
     internal static ILocator Row(IPage page, string game) => page.Locator($"tr[data-game='{game}']");

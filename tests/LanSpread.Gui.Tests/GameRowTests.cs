@@ -52,7 +52,7 @@ public sealed class GameRowTests : IDisposable
     }
 
     [Fact]
-    public void Downloading_shows_progress_rate_eta_peers_and_Cancel()
+    public void Downloading_shows_progress_rate_eta_peers_and_Pause()
     {
         string? cancelled = null;
         var row = Render(Game(), new GameOperation(GameOperationKind.Downloading, 50 * 1024 * 1024, 100 * 1024 * 1024, 10 * 1024 * 1024, ["alpha", "deep-stage-b"]), cancel: id => cancelled = id);
@@ -126,6 +126,30 @@ public sealed class GameRowTests : IDisposable
         Assert.True(download.Find("button").HasAttribute("disabled"));
         var install = Render(Game(downloaded: true, local: "2", offered: 0), new GameOperation(GameOperationKind.Failed, Error: "x", Action: GameAction.Install));
         Assert.False(install.Find("button").HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public void A_paused_download_shows_what_was_kept_and_offers_Resume_and_Discard_which_asks_first()
+    {
+        string? resumed = null;
+        var row = Render(Game(), new GameOperation(GameOperationKind.Paused, 5 * 1024 * 1024, 20 * 1024 * 1024), retry: id => resumed = id);
+        Assert.Equal("paused", State(row));
+        Assert.Equal("5.0 MiB of 20.0 MiB kept. Resume fetches only the rest.", row.Find("[data-testid=paused]").TextContent);
+        Assert.Equal(["Resume", "Discard"], Buttons(row));
+        row.FindAll("button")[1].Click();
+        Assert.Contains("Delete the 5.0 MiB downloaded so far", row.Find("[data-testid=confirm-discard]").TextContent, StringComparison.Ordinal);
+        row.FindAll("button")[1].Click(); // Keep
+        row.Find("button").Click();
+        Assert.Equal("bfbc2", resumed);
+    }
+
+    [Fact]
+    public void A_refused_downgrade_offers_the_replacement_only_after_a_confirmation()
+    {
+        var row = Render(Game(downloaded: true, installed: true, local: "3", latest: "3"), new GameOperation(GameOperationKind.Failed, Error: "version 3 here is newer than version 2 offered by the peers: it was kept, nothing was replaced", OfferDowngrade: true));
+        Assert.Equal(["Replace with older version", "Dismiss"], Buttons(row));
+        row.Find("button").Click();
+        Assert.Contains("Replace version 3 here by the older one", row.Find("[data-testid=confirm-downgrade]").TextContent, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -13,6 +13,7 @@ public sealed class ServiceLogicTests
     [InlineData("reading the archive: SharpCompress.Common.InvalidFormatException: bad header", "reading the archive: bad header")]
     [InlineData("the game directory '/x' does not exist (create it, or pass another with --games)", "the game directory '/x' does not exist (create it first, or choose another)")]
     [InlineData("the game directory is empty", "enter a game directory")]
+    [InlineData("version 3 here is newer than version 2 offered by the peers; not downgrading (pass --allow-downgrade to replace it)", "version 3 here is newer than version 2 offered by the peers: it was kept")]
     public void Runtime_reasons_are_rewritten_without_internals(string reason, string expected)
     {
         var friendly = FriendlyMessages.Of(reason);

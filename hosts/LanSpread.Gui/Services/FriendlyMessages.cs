@@ -22,7 +22,8 @@ public static partial class FriendlyMessages
         }
 
         text = text.Replace(" (create it, or pass another with --games)", " (create it first, or choose another)", StringComparison.Ordinal)
-            .Replace("; pick another with --listen ADDR:PORT", string.Empty, StringComparison.Ordinal);
+            .Replace("; pick another with --listen ADDR:PORT", string.Empty, StringComparison.Ordinal)
+            .Replace("; not downgrading (pass --allow-downgrade to replace it)", ": it was kept, nothing was replaced", StringComparison.Ordinal);
         return text switch
         {
             "the game directory is empty" => "enter a game directory",

@@ -8,6 +8,8 @@ namespace LanSpread.Gui.Services;
 /// <param name="Peers">The peers serving the download still on the LAN (a lost peer is dropped at once).</param>
 /// <param name="Error">What went wrong, in words a person can act on.</param>
 /// <param name="Action">What the user asked for; Retry repeats it.</param>
+/// <param name="ReusedBytes">Bytes already here when the download began (a paused download's chunks, unchanged files): not fetched.</param>
+/// <param name="OfferDowngrade">The runtime refused to replace a newer version here by the older one offered; the user may ask for it.</param>
 public sealed record GameOperation(
     GameOperationKind Kind,
     long BytesDone = 0,
@@ -15,7 +17,9 @@ public sealed record GameOperation(
     double BytesPerSecond = 0,
     IReadOnlyList<string>? Peers = null,
     string? Error = null,
-    GameAction Action = GameAction.Download)
+    GameAction Action = GameAction.Download,
+    long ReusedBytes = 0,
+    bool OfferDowngrade = false)
 {
     public TimeSpan? Eta => Kind == GameOperationKind.Downloading && BytesPerSecond > 0 ? TimeSpan.FromSeconds((TotalBytes - BytesDone) / BytesPerSecond) : null;
 

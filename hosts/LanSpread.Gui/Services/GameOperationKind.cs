@@ -11,4 +11,7 @@ public enum GameOperationKind
 
     /// <summary>The user cancelled a download: not an error, so it is shown neutrally.</summary>
     Cancelled,
+
+    /// <summary>A download stopped with its verified chunks kept: Resume fetches only the rest, Discard deletes them.</summary>
+    Paused,
 }

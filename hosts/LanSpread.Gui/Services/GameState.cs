@@ -14,6 +14,7 @@ public enum GameState
     UpdateAvailable,
     Failed,
     Cancelled,
+    Paused,
 
     /// <summary>Installed files without a downloaded version: an update or download was interrupted (the process was killed).</summary>
     Interrupted,

@@ -12,6 +12,7 @@ public static class GameStates
         {
             GameOperationKind.Failed => GameState.Failed,
             GameOperationKind.Cancelled => GameState.Cancelled,
+            GameOperationKind.Paused => GameState.Paused,
             GameOperationKind.Requesting => GameState.Requesting,
             GameOperationKind.Downloading => GameState.Downloading,
             GameOperationKind.Installing => GameState.Installing,
@@ -38,6 +39,7 @@ public static class GameStates
         GameState.Installed => "installed",
         GameState.UpdateAvailable => "update available",
         GameState.Cancelled => "cancelled",
+        GameState.Paused => "paused",
         GameState.Interrupted => "download interrupted",
         GameState.NotInCatalog => "not in the catalog",
         _ => "failed",

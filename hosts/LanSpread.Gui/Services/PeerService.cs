@@ -31,6 +31,7 @@ public sealed class PeerService : IHostedService, IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly Dictionary<string, GameOperation> _operations = new(StringComparer.Ordinal);
     private readonly HashSet<string> _awaitingFiles = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _downgradeAsked = new(StringComparer.Ordinal);
     private readonly Dictionary<PeerId, PeerInfo> _peers = [];
     private readonly CancellationTokenSource _stop = new();
     private Task _pump = Task.CompletedTask;
@@ -129,7 +130,22 @@ public sealed class PeerService : IHostedService, IAsyncDisposable
 
     public Task UninstallAsync(string game) => BeginAsync(game, new UninstallGame(game), GameOperationKind.Uninstalling, GameAction.Uninstall);
 
+    /// <summary>Pauses a download: the runtime keeps its verified chunks (Resume fetches only the rest).</summary>
     public Task CancelAsync(string game) => SendAsync(new CancelDownload(game));
+
+    /// <summary>Deletes a paused download's partial data; the version held before is not touched.</summary>
+    public Task DiscardAsync(string game) => SendAsync(new DiscardDownload(game));
+
+    /// <summary>The user confirmed replacing the newer version here by the older one the peers offer.</summary>
+    public Task DowngradeAsync(string game)
+    {
+        lock (_gate)
+        {
+            _downgradeAsked.Add(game);
+        }
+
+        return RequestFilesAsync(game, new GetGame(game), GameAction.Download);
+    }
 
     /// <summary>Repeats what failed (or was cancelled) on a game.</summary>
     public Task RetryAsync(string game) => OperationOf(game)?.Action switch
@@ -380,7 +396,13 @@ public sealed class PeerService : IHostedService, IAsyncDisposable
 
                 if (wanted)
                 {
-                    await host.Runtime.SendAsync(new DownloadGameFiles(files.Game, files.Files));
+                    bool downgrade;
+                    lock (_gate)
+                    {
+                        downgrade = _downgradeAsked.Remove(files.Game);
+                    }
+
+                    await host.Runtime.SendAsync(new DownloadGameFiles(files.Game, files.Files, AllowDowngrade: downgrade));
                 }
 
                 break;
@@ -389,7 +411,7 @@ public sealed class PeerService : IHostedService, IAsyncDisposable
                 break;
             case DownloadGameFilesBegin begin:
                 Throughput.Begin(begin.Game);
-                Set(begin.Game, new GameOperation(GameOperationKind.Downloading, 0, begin.TotalBytes, 0, begin.Peers.Select(p => p.Name).ToList(), Action: ActionOf(begin.Game, GameAction.Download)));
+                Set(begin.Game, new GameOperation(GameOperationKind.Downloading, begin.ReusedBytes, begin.TotalBytes, 0, begin.Peers.Select(p => p.Name).ToList(), Action: ActionOf(begin.Game, GameAction.Download), ReusedBytes: begin.ReusedBytes));
                 break;
             case DownloadProgress progress:
                 Update(progress.Game, op => op with { BytesDone = progress.BytesDone, TotalBytes = progress.TotalBytes, BytesPerSecond = progress.BytesPerSecond });
@@ -404,11 +426,24 @@ public sealed class PeerService : IHostedService, IAsyncDisposable
                 break;
             case DownloadGameFilesFailed failed:
                 Throughput.End(failed.Game);
-                Fail(failed.Game, failed.Reason, ActionOf(failed.Game, GameAction.Download));
+                Set(failed.Game, new GameOperation(GameOperationKind.Failed, Error: FriendlyMessages.Of(failed.Reason), Action: ActionOf(failed.Game, GameAction.Download),
+                    OfferDowngrade: failed.Reason.Contains("not downgrading", StringComparison.Ordinal)));
                 break;
             case DownloadGameFilesCancelled cancelled:
                 Throughput.End(cancelled.Game);
-                Set(cancelled.Game, new GameOperation(GameOperationKind.Cancelled, Error: FriendlyMessages.Of(cancelled.Reason), Action: ActionOf(cancelled.Game, GameAction.Download)));
+                var total = OperationOf(cancelled.Game)?.TotalBytes ?? 0;
+                Set(cancelled.Game, cancelled.KeptBytes > 0
+                    ? new GameOperation(GameOperationKind.Paused, cancelled.KeptBytes, total, Action: ActionOf(cancelled.Game, GameAction.Download))
+                    : new GameOperation(GameOperationKind.Cancelled, Error: FriendlyMessages.Of(cancelled.Reason), Action: ActionOf(cancelled.Game, GameAction.Download)));
+                break;
+            case DownloadDiscarded discarded:
+                Set(discarded.Game, null);
+                break;
+            case GameUpToDate upToDate:
+                Set(upToDate.Game, upToDate.Installing ? new GameOperation(GameOperationKind.Installing, Action: GameAction.Install) : null);
+                break;
+            case PeerBanned banned:
+                Update(banned.Game, op => op with { Peers = op.Peers?.Where(p => p != banned.Peer).ToList() });
                 break;
             case InstallGameBegin install:
                 Set(install.Game, new GameOperation(GameOperationKind.Installing, Action: GameAction.Install));

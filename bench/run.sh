@@ -150,7 +150,7 @@ done
 TAR=$(med "${P3_TAR[@]}"); UNP=$(med "${P3_LS[@]}"); TARM=$(med "${P3M_TAR[@]}"); UNPM=$(med "${P3M_LS[@]}")
 
 # P3c: the real (compressed, solid, RAR4, …) fixtures: SharpCompress in-process vs bsdtar per archive.
-FIX=""; for d in tests/fixtures/rar ../shared/fixtures/rar; do [ -d "$d" ] && { FIX=$(cd "$d" && pwd); break; }; done
+FIX=""; [ -d tests/fixtures/rar ] && FIX=$(cd tests/fixtures/rar && pwd)
 P3C_LINE="| P3c | compressed fixtures: SharpCompress vs bsdtar | skipped: no tests/fixtures/rar | | |"
 if [ -n "$FIX" ]; then
   echo "== P3c: compressed fixtures, Unpack.Rar (in-process) vs bsdtar"

@@ -28,6 +28,7 @@ public sealed class TlsTransport : ITransport
         Options = new TlsTransportOptions
         {
             ConnectionsPerPeer = settings.GetInt32("tls.connectionsPerPeer", 8),
+            SpareConnectionIdleTimeout = TimeSpan.FromMilliseconds(settings.GetInt32("tls.spareIdleMs", 10_000)),
         };
     }
 

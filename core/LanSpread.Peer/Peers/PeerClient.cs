@@ -25,8 +25,15 @@ public sealed class PeerClient : IAsyncDisposable
 
     public PeerRef Ref => new(Name, Id);
 
+    /// <summary>The transport link, for what it knows without a round trip (see ITransportConnectionState).</summary>
+    internal ITransportConnection Connection => _connection;
+
     public Task<Response> PingAsync(CancellationToken cancellationToken) =>
         RequestAsync(new Request(ProtocolConstants.Version, RequestType.Ping), cancellationToken);
+
+    /// <summary>A ping that tells the peer this library's revision (it re-lists us if it moved).</summary>
+    public Task<Response> PingAsync(long revision, CancellationToken cancellationToken) =>
+        RequestAsync(new Request(ProtocolConstants.Version, RequestType.Ping, Revision: revision), cancellationToken);
 
     public async Task<Response> ListGamesAsync(CancellationToken cancellationToken) =>
         await RequestAsync(new Request(ProtocolConstants.Version, RequestType.ListGames), cancellationToken);

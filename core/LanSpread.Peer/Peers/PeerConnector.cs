@@ -79,6 +79,7 @@ internal sealed class PeerConnector : IDiscoveryObserver, IAsyncDisposable
         }
 
         _revisions.TryRemove(peerId, out _);
+        _context.Liveness.Forget(peerId);
         await client.DisposeAsync();
         var removed = _context.PeerGameDb.Remove(peerId, out var address);
         if (removed is not null)
@@ -99,6 +100,22 @@ internal sealed class PeerConnector : IDiscoveryObserver, IAsyncDisposable
         }
 
         await RefreshGamesAsync(client, cancellationToken);
+    }
+
+    /// <summary>
+    /// <see cref="RefreshIfChangedAsync"/> for a revision a peer pushed to us (in its ping): failures are
+    /// the pinger's business (our own pings prune), so they are only logged.
+    /// </summary>
+    public async Task RefreshIfChangedQuietlyAsync(PeerClient client, long revision, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RefreshIfChangedAsync(client, revision, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            _logger.LogDebug("Re-listing {Name} after its revision {Revision} failed: {Error}", client.Name, revision, ex.Message);
+        }
     }
 
     public async Task RefreshGamesAsync(PeerClient client, CancellationToken cancellationToken)

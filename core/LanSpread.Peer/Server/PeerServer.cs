@@ -113,9 +113,21 @@ internal sealed class PeerServer
         }
 
         var library = _context.Library;
+        var client = _context.Connector.Find(stream.RemotePeerId);
+        if (client is not null)
+        {
+            _context.Liveness.Heard(client.Id); // its ping to us spares ours to it
+        }
+
         switch (request.Type)
         {
             case RequestType.Ping:
+                if (client is not null && request.Revision != 0)
+                {
+                    // The pinging peer's library moved: re-list it now, not at our next ping.
+                    _ = _context.Connector.RefreshIfChangedQuietlyAsync(client, request.Revision, cancellationToken);
+                }
+
                 await FrameCodec.WriteResponseAsync(stream.Stream, Ok() with { Name = _context.Options.Name, Revision = library.Revision }, cancellationToken);
                 return;
             case RequestType.ListGames:

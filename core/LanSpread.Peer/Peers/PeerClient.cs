@@ -38,6 +38,49 @@ public sealed class PeerClient : IAsyncDisposable
     public async Task<Response> ListGamesAsync(CancellationToken cancellationToken) =>
         await RequestAsync(new Request(ProtocolConstants.Version, RequestType.ListGames), cancellationToken);
 
+    /// <summary>
+    /// The peer's games in bounded pages; only the changes when <paramref name="since"/> is a revision
+    /// the peer still remembers (it answers in full otherwise). A revision that moves between pages
+    /// restarts the listing, so the pages always belong to one revision.
+    /// </summary>
+    public async Task<GameListing> ListGamesAsync(long since, CancellationToken cancellationToken)
+    {
+        const int attempts = 3;
+        for (var attempt = 1; ; attempt++)
+        {
+            var games = new List<GameSummary>();
+            var removed = new List<string>();
+            Response? first = null;
+            string? after = null;
+            var consistent = true;
+            do
+            {
+                var page = await RequestAsync(new Request(ProtocolConstants.Version, RequestType.ListGames, Since: since, After: after, Limit: ProtocolConstants.ListPageSize), cancellationToken);
+                first ??= page;
+                if (page.Revision != first.Revision || page.Delta != first.Delta)
+                {
+                    consistent = false;
+                    break;
+                }
+
+                games.AddRange(page.Games ?? []);
+                removed.AddRange(page.Removed ?? []);
+                if (page.Next is not null && after is not null && string.CompareOrdinal(page.Next, after) <= 0)
+                {
+                    throw new ProtocolException(ErrorCode.Malformed, $"ListGames cursor went backwards ('{after}' then '{page.Next}')");
+                }
+
+                after = page.Next;
+            }
+            while (after is not null);
+
+            if (consistent || attempt == attempts)
+            {
+                return new GameListing(first.Revision, first.Delta && consistent, games, removed);
+            }
+        }
+    }
+
     public async Task<GameDetails> GetGameAsync(string id, CancellationToken cancellationToken)
     {
         var response = await RequestAsync(new Request(ProtocolConstants.Version, RequestType.GetGame, id), cancellationToken);

@@ -20,6 +20,7 @@ internal sealed class PeerConnector : IDiscoveryObserver, IAsyncDisposable
     private readonly ConcurrentDictionary<PeerId, PeerClient> _clients = new();
     private readonly ConcurrentDictionary<string, byte> _connecting = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<PeerId, long> _revisions = new();
+    private readonly ConcurrentDictionary<PeerId, SemaphoreSlim> _refreshing = new();
 
     public PeerConnector(RuntimeContext context)
     {
@@ -79,6 +80,7 @@ internal sealed class PeerConnector : IDiscoveryObserver, IAsyncDisposable
         }
 
         _revisions.TryRemove(peerId, out _);
+        _refreshing.TryRemove(peerId, out _);
         _context.Liveness.Forget(peerId);
         await client.DisposeAsync();
         var removed = _context.PeerGameDb.Remove(peerId, out var address);
@@ -120,11 +122,26 @@ internal sealed class PeerConnector : IDiscoveryObserver, IAsyncDisposable
 
     public async Task RefreshGamesAsync(PeerClient client, CancellationToken cancellationToken)
     {
-        var list = await client.ListGamesAsync(cancellationToken);
-        _revisions[client.Id] = list.Revision;
-        if (_context.PeerGameDb.SetGames(client.Id, list.Games ?? []))
+        // One listing of a peer at a time: a delta applies to exactly the revision we hold.
+        var gate = _refreshing.GetOrAdd(client.Id, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
         {
-            _context.PublishSnapshot();
+            // Only the changes when we hold an earlier revision of its list.
+            var since = _revisions.TryGetValue(client.Id, out var known) ? known : 0;
+            var list = await client.ListGamesAsync(since, cancellationToken);
+            var changed = list.Delta
+                ? _context.PeerGameDb.ApplyDelta(client.Id, list.Games, list.Removed)
+                : _context.PeerGameDb.SetGames(client.Id, list.Games);
+            _revisions[client.Id] = list.Revision;
+            if (changed)
+            {
+                _context.PublishSnapshot();
+            }
+        }
+        finally
+        {
+            gate.Release();
         }
     }
 

@@ -19,6 +19,7 @@ internal sealed class PeerServer
 
     private readonly RuntimeContext _context;
     private readonly ILogger _logger;
+    private readonly GameListHistory _listings = new();
 
     public PeerServer(RuntimeContext context)
     {
@@ -132,8 +133,11 @@ internal sealed class PeerServer
                 return;
             case RequestType.ListGames:
                 // A game being downloaded here is incomplete: not announced until its sentinel is back.
-                var games = library.Announced().Where(g => _context.Operations.RunningOperation(g.Id) != OperationTracker.Download).ToList();
-                await FrameCodec.WriteResponseAsync(stream.Stream, Ok() with { Revision = library.Revision, Games = games }, cancellationToken);
+                var listing = _listings.Answer(
+                    library.Revision,
+                    () => library.Announced().Where(g => _context.Operations.RunningOperation(g.Id) != OperationTracker.Download).ToList(),
+                    request);
+                await FrameCodec.WriteResponseAsync(stream.Stream, listing, cancellationToken);
                 return;
             case RequestType.GetGame:
                 await FrameCodec.WriteResponseAsync(stream.Stream, Ok() with { Details = ServedGame(request.Game).Details }, cancellationToken);

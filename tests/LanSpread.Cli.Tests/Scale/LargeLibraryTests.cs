@@ -16,11 +16,12 @@ namespace LanSpread.Cli.Tests.Scale;
 /// first and second (indexed) scan times, the time another peer needs to hold all 2,000 offers, and a
 /// real <c>lanspread list --remote</c> process that has them all within its 2 s window.
 /// </summary>
+[Collection(ScaleCollection.Name)]
 public sealed class LargeLibraryTests(ITestOutputHelper output)
 {
     private const int Titles = 2000;
 
-    [Fact]
+    [ScaleFact(needsRoot: false)]
     public async Task Two_thousand_roots_scan_fast_from_the_index_and_reach_another_peer_within_two_seconds()
     {
         using var temp = new TempDir();

@@ -13,11 +13,12 @@ namespace LanSpread.Cli.Tests.Scale;
 /// is visible; at 32 it asserts convergence within 15 s and ≤ 15% of one core after 30 s of settling,
 /// and idle RSS ≤ 80 MB per peer. Run under the timing lock (tests/run.sh takes it for the Scale tests).
 /// </summary>
+[Collection(ScaleCollection.Name)]
 public sealed class PartyScaleTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan CpuWindow = TimeSpan.FromSeconds(10);
 
-    [RootFact]
+    [ScaleFact]
     public async Task Thirty_two_idle_peers_converge_fast_and_settle_to_a_small_linear_cost()
     {
         // Each size is a cold start of a fresh party, so its convergence time is from the first launch.

@@ -12,6 +12,7 @@ command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v avahi-daemon >/dev/null 2>&1 || need+=(avahi-daemon)
 command -v avahi-browse >/dev/null 2>&1 || need+=(avahi-utils)
 command -v mkfs.ext4 >/dev/null 2>&1 || need+=(e2fsprogs)
+command -v script >/dev/null 2>&1 || need+=(bsdutils)  # the pseudo-terminal test of get's progress display
 [ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then

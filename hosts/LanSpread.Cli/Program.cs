@@ -9,6 +9,7 @@ var root = new RootCommand("lanspread: a peer-to-peer engine that spreads games 
     ServeCommand.Create(),
     GetCommand.Create(),
     ListCommand.Create(),
+    CatalogCommand.Create(),
     InstallCommands.Create(install: true),
     InstallCommands.Create(install: false),
     ManifestCommand.Create(),
@@ -16,15 +17,12 @@ var root = new RootCommand("lanspread: a peer-to-peer engine that spreads games 
     DemoCommand.Create(),
 };
 
+var detail = ErrorBoundary.WantsDetail(args);
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)
 {
-    foreach (var error in parse.Errors)
-    {
-        await Console.Error.WriteLineAsync($"lanspread: {error.Message}");
-    }
-
-    await Console.Error.WriteLineAsync("Run 'lanspread --help' for usage.");
+    // One line: the first thing to fix, in the user's words, and where the usage is.
+    await Console.Error.WriteLineAsync($"lanspread: {ParseErrors.Describe(parse)}");
     return ExitCodes.Usage;
 }
 
@@ -36,12 +34,12 @@ using var onSigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
 
 try
 {
-    return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, shutdown.Token);
+    // The library's own handler would print "Unhandled exception" with frames; the boundary decides.
+    return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false }, shutdown.Token);
 }
-catch (UsageException ex)
+catch (Exception ex)
 {
-    await Console.Error.WriteLineAsync($"lanspread: {ex.Message}");
-    return ExitCodes.Usage;
+    return ErrorBoundary.Report(ex, detail);
 }
 
 void Stop(PosixSignalContext context)

@@ -9,6 +9,8 @@ namespace LanSpread.Cli.Tests;
 /// <summary>The real <c>lanspread</c> executable: verbs, JSON output, exit codes, usage errors.</summary>
 public sealed class CliVerbTests
 {
+    private static readonly JsonSerializerOptions WebJson = new(JsonSerializerDefaults.Web);
+
     [Fact]
     public async Task Plugins_lists_the_five_plugins_with_status()
     {
@@ -25,6 +27,16 @@ public sealed class CliVerbTests
         }
 
         Assert.All(parts.Where(p => p.GetProperty("name").GetString() != "quic"), p => Assert.Equal("Active", p.GetProperty("status").GetString()));
+    }
+
+    [Fact]
+    public void The_cli_build_carries_no_satellite_language_assemblies()
+    {
+        // System.CommandLine ships 13 languages; the CLI speaks English only (SatelliteResourceLanguages),
+        // and publish copies the same set as the build.
+        var output = Path.GetDirectoryName(Repo.CliDll)!;
+        Assert.True(File.Exists(Repo.CliDll));
+        Assert.Empty(Directory.EnumerateFiles(output, "*.resources.dll", SearchOption.AllDirectories));
     }
 
     [Fact]
@@ -45,41 +57,47 @@ public sealed class CliVerbTests
     }
 
     [Fact]
-    public async Task List_prints_the_local_library_and_marks_games_outside_the_catalog()
+    public async Task List_prints_the_local_library_in_the_event_shape_and_says_how_to_share_uncatalogued_games()
     {
         using var temp = new TempDir();
         GameFixture.Create(temp.Path, "bfbc2", "5", new Dictionary<string, byte[]> { ["a"] = [1] });
         GameFixture.Create(temp.Path, "homebrew", "1", new Dictionary<string, byte[]> { ["a"] = [1] });
         using var cli = await CliProcess.RunAsync(["list", "--games", temp.Path]);
         Assert.Equal(0, cli.ExitCode);
-        var games = JsonDocument.Parse(cli.Stdout).RootElement.GetProperty("games").EnumerateArray().ToDictionary(g => g.GetProperty("id").GetString()!);
-        Assert.Equal("5", games["bfbc2"].GetProperty("version").GetString());
-        Assert.True(games["bfbc2"].GetProperty("downloaded").GetBoolean());
-        Assert.Equal("not in catalog", games["homebrew"].GetProperty("status").GetString());
-    }
+        var root = JsonDocument.Parse(cli.Stdout).RootElement;
+        var games = root.GetProperty("games").EnumerateArray().ToDictionary(g => g.GetProperty("id").GetString()!);
+        Assert.Equal("5", games["bfbc2"].GetProperty("localVersion").GetString());
+        Assert.True(games["bfbc2"].GetProperty("isDownloaded").GetBoolean());
+        Assert.True(games["bfbc2"].GetProperty("inCatalog").GetBoolean());
+        Assert.Equal("Battlefield: Bad Company 2", games["bfbc2"].GetProperty("name").GetString());
+        Assert.False(games["homebrew"].GetProperty("inCatalog").GetBoolean());
+        var note = Assert.Single(root.GetProperty("notes").EnumerateArray()).GetString()!;
+        Assert.StartsWith("homebrew: not in catalog", note, StringComparison.Ordinal);
+        Assert.Contains("--catalog FILE", note, StringComparison.Ordinal);
 
-    public static TheoryData<string[], string> UsageErrors => new()
-    {
-        { ["get", "alienswarm"], "--games" },
-        { ["serve", "--games", "/nonexistent/games"], "does not exist" },
-        { ["serve", "--games", "/etc/hostname"], "is a file" },
-        { ["serve", "--games", "/tmp", "--peer", "host:notaport"], "bad peer address" },
-        { ["serve", "--games", "/tmp", "--peer", "no.such.host.invalid:1"], "does not resolve" },
-        { ["serve", "--games", "/tmp", "--transport", "pigeon"], "available: tls" },
-        { ["serve", "--games", "/tmp", "--planner", "psychic"], "available: round-robin" },
-        { ["serve", "--games", "/tmp", "--listen", "not-an-endpoint"], "ADDR:PORT" },
-        { ["serve", "--games", "/tmp", "--chunk-size", "-4M"], "positive size" },
-        { ["frobnicate"], "frobnicate" },
-    };
+        // The same fields as a game in a LibrarySnapshot event (and in list --remote).
+        var snapshotGame = JsonDocument.Parse(System.Text.Json.JsonSerializer.Serialize(
+            new LanSpread.Core.Model.Game("x", "x", "", "", 0, 0, null, null, false, false, 0, false), WebJson)).RootElement;
+        Assert.Equal(snapshotGame.EnumerateObject().Select(p => p.Name).Order(), games["bfbc2"].EnumerateObject().Select(p => p.Name).Order());
 
-    [Theory]
-    [MemberData(nameof(UsageErrors))]
-    public async Task Usage_errors_exit_2_and_name_the_fix(string[] args, string message)
-    {
-        using var temp = new TempDir();
-        using var cli = await CliProcess.RunAsync([.. args, "--data", temp.Path]);
-        Assert.Equal(2, cli.ExitCode);
-        Assert.Contains(message, cli.Stderr, StringComparison.Ordinal);
+        // Adding it with --catalog makes it a catalog game, and `catalog` lists it among the bundled ones.
+        using var other = new TempDir();
+        var catalog = Path.Combine(other.Path, "catalog.json");
+        File.WriteAllText(catalog, """{"games": [{"id": "homebrew", "name": "Homebrew Arena"}]}""");
+        {
+            using var again = await CliProcess.RunAsync(["list", "--games", temp.Path, "--catalog", catalog]);
+            Assert.Equal(0, again.ExitCode);
+            var homebrew = JsonDocument.Parse(again.Stdout).RootElement.GetProperty("games").EnumerateArray().Single(g => g.GetProperty("id").GetString() == "homebrew");
+            Assert.True(homebrew.GetProperty("inCatalog").GetBoolean());
+            Assert.Equal("Homebrew Arena", homebrew.GetProperty("name").GetString());
+
+            using var entries = await CliProcess.RunAsync(["catalog", "--catalog", catalog, "--json"]);
+            Assert.Equal(0, entries.ExitCode);
+            var ids = entries.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetString()).ToList();
+            Assert.Contains("homebrew", ids);
+            Assert.Contains("bfbc2", ids);
+            Assert.Contains("openttd", ids);
+        }
     }
 
     [Fact]
@@ -96,7 +114,7 @@ public sealed class CliVerbTests
     }
 
     [Fact]
-    public async Task Demo_runs_alone_and_verifies_the_installed_game()
+    public async Task Demo_runs_alone_and_verifies_the_installed_game_keeping_the_tree_it_was_given()
     {
         using var temp = new TempDir();
         using var cli = await CliProcess.RunAsync(["demo", "--dir", temp.Path, "--size", "8M"], TimeSpan.FromMinutes(2));
@@ -106,5 +124,23 @@ public sealed class CliVerbTests
         Assert.Contains("DownloadGameFilesFinished", events);
         Assert.Contains("InstallGameFinished", events);
         Assert.True(File.Exists(Path.Combine(temp.Path, "client", "games", "openttd", "local", "game.exe")));
+    }
+
+    [Fact]
+    public async Task Demo_in_a_temporary_tree_removes_it_unless_asked_to_keep_it()
+    {
+        using var tmp = new TempDir();
+        var environment = new Dictionary<string, string> { ["TMPDIR"] = tmp.Path };
+        using var removed = await CliProcess.RunAsync(["demo", "--size", "4M"], TimeSpan.FromMinutes(2), environment);
+        Assert.True(removed.ExitCode == 0, removed.Stderr);
+        Assert.Contains("Verified", removed.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Removed the demo tree", removed.Stderr, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(tmp.Path, "lanspread-demo-*"));
+
+        using var kept = await CliProcess.RunAsync(["demo", "--size", "4M", "--keep"], TimeSpan.FromMinutes(2), environment);
+        Assert.True(kept.ExitCode == 0, kept.Stderr);
+        var tree = Assert.Single(Directory.EnumerateDirectories(tmp.Path, "lanspread-demo-*"));
+        Assert.True(File.Exists(Path.Combine(tree, "client", "games", "openttd", "local", "game.exe")));
+        Assert.Contains(tree, kept.Stderr, StringComparison.Ordinal);
     }
 }

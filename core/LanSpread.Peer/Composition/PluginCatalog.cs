@@ -273,7 +273,13 @@ public sealed class PluginCatalog : IDisposable
 
     private void AddPart(PluginManifest manifest, string kind, string name, int priority, PluginStatus status, string? reason, string folder, object? instance)
     {
-        if (status != PluginStatus.Active)
+        if (status == PluginStatus.NotSupported)
+        {
+            // A platform fact (QUIC without libmsquic), not a fault: every command would repeat it. A
+            // user who asks for the plugin by name gets the reason from Select; `plugins` lists it.
+            _logger.LogDebug("Plugin {PluginId} {Kind} {Name} is {Status}: {Reason}", manifest.Id, kind, name, status, reason);
+        }
+        else if (status != PluginStatus.Active)
         {
             _logger.LogWarning("Plugin {PluginId} {Kind} {Name} is {Status}: {Reason}", manifest.Id, kind, name, status, reason);
         }

@@ -64,6 +64,10 @@ public sealed class PeerHost : IAsyncDisposable
             {
                 options.ListenEndPoint = settings.Listen;
             }
+            else
+            {
+                options.ListenPortFallback = true; // the default port may be another peer's on this machine
+            }
 
             if (settings.ChunkSize is { } chunk)
             {

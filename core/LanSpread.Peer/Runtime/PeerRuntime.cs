@@ -71,15 +71,7 @@ public static class PeerRuntime
         await RecoverRootsAsync(directory, installer, logger, cancellationToken);
         library.RescanAll();
 
-        Core.Transport.ITransportListener listener;
-        try
-        {
-            listener = await plugins.Transport.ListenAsync(options.ListenEndPoint, credentials, cancellationToken);
-        }
-        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AddressAlreadyInUse)
-        {
-            throw new InvalidOperationException($"port {options.ListenEndPoint.Port} is in use (another LanSpread peer?); pick another with --listen ADDR:PORT", ex);
-        }
+        var listener = await ListenAsync(plugins.Transport, options, credentials, logger, cancellationToken);
 
         logger.LogInformation("Peer {Name} ({Id}) serving {Directory} on {EndPoint} over {Transport}", options.Name, credentials.PeerId.Abbreviated, directory, listener.LocalEndPoint, plugins.Transport.Name);
 
@@ -157,6 +149,34 @@ public static class PeerRuntime
 
         context.PublishSnapshot();
         return new PeerRuntimeHandle(credentials.PeerId, options.Name, listener.LocalEndPoint, events, peerGameDb, library, catalog, commands, StopAsync);
+    }
+
+    /// <summary>Binds the server; a taken port falls back to a free one when <see cref="PeerRuntimeOptions.ListenPortFallback"/> allows it.</summary>
+    private static async Task<Core.Transport.ITransportListener> ListenAsync(Core.Transport.ITransport transport, PeerRuntimeOptions options, Core.Transport.TransportCredentials credentials, ILogger logger, CancellationToken cancellationToken)
+    {
+        var endPoint = options.ListenEndPoint;
+        try
+        {
+            return await transport.ListenAsync(endPoint, credentials, cancellationToken);
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AddressAlreadyInUse && options.ListenPortFallback && endPoint.Port != 0)
+        {
+            var listener = await transport.ListenAsync(new System.Net.IPEndPoint(endPoint.Address, 0), credentials, cancellationToken);
+            logger.LogWarning("Port {Port} is in use (another peer on this machine?): listening on port {Actual} instead; mDNS advertises it, --peer needs HOST:{Actual}", endPoint.Port, listener.LocalEndPoint.Port, listener.LocalEndPoint.Port);
+            return listener;
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        {
+            throw new InvalidOperationException($"port {endPoint.Port} is in use (another LanSpread peer?); pick another with --listen ADDR:PORT", ex);
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AddressNotAvailable)
+        {
+            throw new InvalidOperationException($"cannot listen on {endPoint}: that address is not on this machine; give one of its addresses (or 0.0.0.0 / [::]) with --listen ADDR:PORT", ex);
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AccessDenied)
+        {
+            throw new InvalidOperationException($"cannot listen on {endPoint}: permission denied (ports below 1024 need privileges); pick another with --listen ADDR:PORT", ex);
+        }
     }
 
     /// <summary>Start-up recovery: finish or undo interrupted installs, sweep an interrupted download's sentinel files.</summary>

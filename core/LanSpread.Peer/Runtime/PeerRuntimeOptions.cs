@@ -17,6 +17,13 @@ public sealed class PeerRuntimeOptions
     /// <summary>Where the server listens.</summary>
     public IPEndPoint ListenEndPoint { get; set; } = new(IPAddress.IPv6Any, DefaultPort);
 
+    /// <summary>
+    /// When the port of <see cref="ListenEndPoint"/> is taken, listen on a free port instead (logged,
+    /// and advertised over mDNS). Hosts set it when the user did not choose the port, so two peers on
+    /// one machine both start; an explicit port that is taken stays an error.
+    /// </summary>
+    public bool ListenPortFallback { get; set; }
+
     /// <summary>Bytes per chunk request (4 MiB by measurement, see docs/BENCHMARKS.md).</summary>
     public int ChunkSize { get; set; } = 4 * 1024 * 1024;
 

@@ -1,16 +1,12 @@
+using LanSpread.Cli.Output;
 using Microsoft.Extensions.Logging;
 
 namespace LanSpread.Cli.Commands;
 
-/// <summary>Logs go to stderr (stdout is reserved for JSONL events).</summary>
+/// <summary>Logs go to stderr (stdout is reserved for JSONL events), through <see cref="TerminalLog"/>.</summary>
 internal static class CliLogging
 {
     public static ILoggerFactory Create(LogLevel level) => LoggerFactory.Create(builder => builder
         .SetMinimumLevel(level)
-        .AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss.fff ";
-        })
-        .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+        .AddProvider(new CliLoggerProvider(level)));
 }

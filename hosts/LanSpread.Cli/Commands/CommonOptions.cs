@@ -11,35 +11,35 @@ namespace LanSpread.Cli.Commands;
 /// <summary>The options every peer-running verb takes (DESIGN C.1), and their parsing into <see cref="PeerHostSettings"/>.</summary>
 internal sealed class CommonOptions
 {
-    public Option<DirectoryInfo> Games { get; } = new("--games") { Description = "The game directory (one folder per game)", Required = true };
+    public Option<DirectoryInfo> Games { get; } = new("--games") { Description = "The game directory (one folder per game)", HelpName = "DIR", Required = true };
 
-    public Option<string?> Data { get; } = new("--data") { Description = "Identity and index directory (default: per-user)" };
+    public Option<string?> Data { get; } = new("--data") { HelpName = "DIR", Description = "Identity and index directory (default: per-user)" };
 
-    public Option<string?> Name { get; } = new("--name") { Description = "This peer's display name (default: machine name)" };
+    public Option<string?> Name { get; } = new("--name") { HelpName = "NAME", Description = "This peer's display name (default: machine name)" };
 
-    public Option<string?> Listen { get; } = new("--listen") { Description = $"Listen address ADDR:PORT (default: all interfaces, port {PeerRuntimeOptions.DefaultPort})" };
+    public Option<string?> Listen { get; } = new("--listen") { HelpName = "ADDR:PORT", Description = $"Listen address ADDR:PORT (default: all interfaces, port {PeerRuntimeOptions.DefaultPort})" };
 
-    public Option<string[]> Peer { get; } = new("--peer") { Description = "A static peer HOST:PORT (repeatable)", AllowMultipleArgumentsPerToken = false };
+    public Option<string[]> Peer { get; } = new("--peer") { HelpName = "HOST:PORT", Description = "A static peer HOST:PORT (repeatable)", AllowMultipleArgumentsPerToken = false };
 
     public Option<bool> NoMdns { get; } = new("--no-mdns") { Description = "Do not use mDNS discovery" };
 
-    public Option<FileInfo?> Catalog { get; } = new("--catalog") { Description = "A catalog file that extends (or with \"replace\": true replaces) the bundled one" };
+    public Option<FileInfo?> Catalog { get; } = new("--catalog") { HelpName = "FILE", Description = "A catalog file that extends (or with \"replace\": true replaces) the bundled one" };
 
-    public Option<string?> Transport { get; } = new("--transport") { Description = "Transport plugin by name (tls, quic; default: best supported)" };
+    public Option<string?> Transport { get; } = new("--transport") { HelpName = "NAME", Description = "Transport plugin by name (tls, quic; default: best supported)" };
 
-    public Option<string?> Planner { get; } = new("--planner") { Description = "Chunk planner plugin by name (default: highest priority)" };
+    public Option<string?> Planner { get; } = new("--planner") { HelpName = "NAME", Description = "Chunk planner plugin by name (default: highest priority)" };
 
-    public Option<string[]> Plugins { get; } = new("--plugins") { Description = "Extra plugin directory (repeatable)" };
+    public Option<string[]> Plugins { get; } = new("--plugins") { HelpName = "DIR", Description = "Extra plugin directory (repeatable)" };
 
-    public Option<string?> ChunkSize { get; } = new("--chunk-size") { Description = "Bytes per chunk request, e.g. 4M (default 4M)" };
+    public Option<string?> ChunkSize { get; } = new("--chunk-size") { HelpName = "SIZE", Description = "Bytes per chunk request, e.g. 4M (default 4M)" };
 
-    public Option<string[]> Set { get; } = new("--set") { Description = "Plugin setting KEY=VALUE, e.g. tls.connectionsPerPeer=4 (repeatable)" };
+    public Option<string[]> Set { get; } = new("--set") { HelpName = "KEY=VALUE", Description = "Plugin setting KEY=VALUE, e.g. tls.connectionsPerPeer=4 (repeatable)" };
 
-    public Option<double?> PingInterval { get; } = new("--ping-interval") { Description = "Seconds between pings of known peers; a peer missing 3 is pruned (default 2)" };
+    public Option<double?> PingInterval { get; } = OptionParsers.OptionalSeconds("--ping-interval", "Seconds between pings of known peers; a peer missing 3 is pruned (default 2)", 3600);
 
-    public Option<double?> RescanInterval { get; } = new("--rescan-interval") { Description = "Seconds between fallback full scans of the game directory (default 300)" };
+    public Option<double?> RescanInterval { get; } = OptionParsers.OptionalSeconds("--rescan-interval", "Seconds between fallback full scans of the game directory (default 300)");
 
-    public Option<LogLevel> LogLevel { get; } = new("--log-level") { Description = "Log level on stderr", DefaultValueFactory = _ => Microsoft.Extensions.Logging.LogLevel.Information };
+    public Option<LogLevel> LogLevel { get; } = OptionParsers.Level(Microsoft.Extensions.Logging.LogLevel.Information);
 
     public Option<bool> Json { get; } = new("--json") { Description = "Force JSONL output even on a terminal" };
 
@@ -88,21 +88,17 @@ internal sealed class CommonOptions
         }
 
         var ping = result.GetValue(PingInterval);
-        if (ping is <= 0 or > 3600)
-        {
-            throw new UsageException($"--ping-interval {ping} must be between 0 and 3600 seconds");
-        }
-
         var rescan = result.GetValue(RescanInterval);
-        if (rescan is <= 0)
+        var data = result.GetValue(Data);
+        if (data is not null && File.Exists(data))
         {
-            throw new UsageException($"--rescan-interval {rescan} must be a positive number of seconds");
+            throw new UsageException($"--data '{data}' is a file; give a directory (it holds this peer's identity and library index)");
         }
 
         return new PeerHostSettings
         {
             GameDirectory = result.GetValue(Games)!.FullName,
-            DataDirectory = result.GetValue(Data),
+            DataDirectory = data is null ? null : Path.GetFullPath(data),
             Name = result.GetValue(Name),
             Listen = listen,
             StaticPeers = peers,
@@ -111,7 +107,7 @@ internal sealed class CommonOptions
             Transport = result.GetValue(Transport),
             Planner = result.GetValue(Planner),
             PluginDirectories = result.GetValue(Plugins) ?? [],
-            ChunkSize = ParseSize(result.GetValue(ChunkSize)),
+            ChunkSize = (int?)ParseSize(result.GetValue(ChunkSize), "--chunk-size", 256L * 1024 * 1024),
             InstallAfterDownload = installAfterDownload,
             PluginSettings = settings,
             Configure = options =>
@@ -129,20 +125,23 @@ internal sealed class CommonOptions
         };
     }
 
-    public static int? ParseSize(string? text)
+    /// <summary>Parses a size such as <c>4M</c>, <c>512K</c>, <c>1G</c> or plain bytes; the error names <paramref name="option"/>.</summary>
+    public static long? ParseSize(string? text, string option, long max)
     {
-        if (string.IsNullOrWhiteSpace(text))
+        if (text is null)
         {
             return null;
         }
 
-        var multiplier = char.ToUpperInvariant(text[^1]) switch { 'K' => 1024L, 'M' => 1024L * 1024, 'G' => 1024L * 1024 * 1024, _ => 1L };
+        var multiplier = text.Length == 0 ? 1L : char.ToUpperInvariant(text[^1]) switch { 'K' => 1024L, 'M' => 1024L * 1024, 'G' => 1024L * 1024 * 1024, _ => 1L };
         var digits = multiplier == 1 ? text : text[..^1];
-        if (!long.TryParse(digits, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value <= 0 || value * multiplier > 256L * 1024 * 1024)
+        if (!long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value <= 0 || value > max / multiplier)
         {
-            throw new UsageException($"--chunk-size '{text}' must be a positive size up to 256M (e.g. 4M, 512K)");
+            throw new UsageException($"{option} '{text}' must be a positive size up to {ConsoleSize(max)} (e.g. 4M, 512K)");
         }
 
-        return (int)(value * multiplier);
+        return value * multiplier;
     }
+
+    private static string ConsoleSize(long bytes) => bytes % (1L << 30) == 0 ? $"{bytes >> 30}G" : $"{bytes >> 20}M";
 }

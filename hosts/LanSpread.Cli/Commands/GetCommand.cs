@@ -13,50 +13,92 @@ namespace LanSpread.Cli.Commands;
 /// </summary>
 internal static class GetCommand
 {
+    /// <summary>
+    /// Quiet time after the last newly discovered peer before "no peer offers the game" is final (exit 3).
+    /// A peer's game list arrives before it counts as discovered, so this only covers peers still on
+    /// their way (an mDNS answer in flight, a peer process starting).
+    /// </summary>
+    public const double DefaultSettleSeconds = 5;
+
     public static Command Create()
     {
         var common = new CommonOptions();
-        var game = new Argument<string>("game") { Description = "The game id" };
-        var peers = new Option<int>("--peers") { Description = "Wait for this many peers offering the game", DefaultValueFactory = _ => 1 };
-        var timeout = new Option<double>("--timeout") { Description = "Give up after this many seconds", DefaultValueFactory = _ => 600 };
+        var game = GameArgument.Create();
+        var peers = OptionParsers.Count("--peers", "Wait for this many peers offering the game (default 1)", 1, 1, 1000);
+        var timeout = OptionParsers.Seconds("--timeout", "Give up after this many seconds (default 600; exit 4)", 600);
+        var settle = OptionParsers.Seconds("--settle", $"Exit 3 when peers were found, none offers GAME and no new peer came for this many seconds (default {DefaultSettleSeconds})", DefaultSettleSeconds, 3600);
         var noInstall = new Option<bool>("--no-install") { Description = "Download only" };
         var update = new Option<bool>("--update") { Description = "Fetch the latest version from peers (an update)" };
         var command = new Command("get", "Download a game from every peer that has its latest version, then install it. " + ExitCodes.Help) { game };
         command.Options.Add(peers);
         command.Options.Add(timeout);
+        command.Options.Add(settle);
         command.Options.Add(noInstall);
         command.Options.Add(update);
         common.AddTo(command);
         command.SetAction((result, cancellationToken) =>
-            PeerSession.RunAsync(result, common, installAfterDownload: !result.GetValue(noInstall), (host, json) =>
-                RunAsync(host, json, result.GetValue(game)!, Math.Max(1, result.GetValue(peers)), TimeSpan.FromSeconds(result.GetValue(timeout)), !result.GetValue(noInstall), result.GetValue(update), cancellationToken),
-                cancellationToken));
+        {
+            var request = new Request(result.GetValue(game)!, result.GetValue(peers), TimeSpan.FromSeconds(result.GetValue(timeout)), TimeSpan.FromSeconds(result.GetValue(settle)), !result.GetValue(noInstall), result.GetValue(update));
+            return PeerSession.RunAsync(result, common, installAfterDownload: request.Install, (host, json) => RunAsync(host, json, request, cancellationToken), cancellationToken);
+        });
         return command;
     }
 
-    private static Task<int> RunAsync(PeerHost host, bool json, string game, int wantPeers, TimeSpan timeout, bool install, bool update, CancellationToken cancellationToken) =>
+    private static Task<int> RunAsync(PeerHost host, bool json, Request request, CancellationToken cancellationToken) =>
         json
-            ? RunAsync(host, EventJson.Write, json, game, wantPeers, timeout, install, update, cancellationToken)
-            : ConsoleProgress.RunAsync(show => RunAsync(host, show, json, game, wantPeers, timeout, install, update, cancellationToken));
+            ? RunAsync(host, EventJson.Write, json, request, cancellationToken)
+            : ConsoleProgress.RunAsync(show => RunAsync(host, show, json, request, cancellationToken));
 
-    private static async Task<int> RunAsync(PeerHost host, Action<PeerEvent> show, bool json, string game, int wantPeers, TimeSpan timeout, bool install, bool update, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(PeerHost host, Action<PeerEvent> show, bool json, Request request, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
+        deadline.CancelAfter(request.Timeout);
         var runtime = host.Runtime;
+        var game = request.Game;
         var state = Stage.WaitingForPeers;
+        var lastNewPeer = DateTime.UtcNow;
+        string? failure = null;
         var code = ExitCodes.Timeout;
+        await using var events = runtime.Events.ReadAllAsync(deadline.Token).GetAsyncEnumerator(deadline.Token);
+        Task<bool>? next = null;
         try
         {
-            await foreach (var peerEvent in runtime.Events.ReadAllAsync(deadline.Token))
+            while (true)
             {
+                next ??= events.MoveNextAsync().AsTask();
+
+                // Wake at least every quarter second so the settle rule is checked when nothing happens.
+                if (await Task.WhenAny(next, Task.Delay(TimeSpan.FromMilliseconds(250), CancellationToken.None)) != next)
+                {
+                    if (state == Stage.WaitingForPeers && NoneOffers(runtime, game) is { } known && DateTime.UtcNow - lastNewPeer >= request.Settle)
+                    {
+                        failure = $"none of the {known} peer(s) found offers '{game}' (peers announce only games in their catalog: see 'lanspread catalog')";
+                        code = ExitCodes.NotFound;
+                        break;
+                    }
+
+                    continue;
+                }
+
+                if (!await next)
+                {
+                    break;
+                }
+
+                next = null;
+                var peerEvent = events.Current;
                 show(peerEvent);
+                if (peerEvent is PeerDiscovered)
+                {
+                    lastNewPeer = DateTime.UtcNow;
+                }
+
                 switch (state, peerEvent)
                 {
                     case (Stage.WaitingForPeers, LibrarySnapshot or PeerDiscovered or PeerCountChanged)
-                        when runtime.PeerGameDb.PeersWithLatest(game).Count >= wantPeers:
+                        when runtime.PeerGameDb.PeersWithLatest(game).Count >= request.Peers:
                         state = Stage.WaitingForFiles;
-                        await runtime.SendAsync(update ? new FetchLatestFromPeers(game) : new GetGame(game), deadline.Token);
+                        await runtime.SendAsync(request.Update ? new FetchLatestFromPeers(game) : new GetGame(game), deadline.Token);
                         break;
                     case (Stage.WaitingForFiles, NoPeersHaveGame n) when n.Game == game:
                         return ExitCodes.NotFound;
@@ -69,7 +111,7 @@ internal static class GetCommand
                     case (Stage.Downloading, DownloadGameFilesCancelled c) when c.Game == game:
                         return ExitCodes.TransferFailed;
                     case (Stage.Downloading, DownloadGameFilesFinished f) when f.Game == game:
-                        if (!install)
+                        if (!request.Install)
                         {
                             return ExitCodes.Success;
                         }
@@ -85,20 +127,41 @@ internal static class GetCommand
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
-            var reason = cancellationToken.IsCancellationRequested ? "interrupted" : $"timed out after {timeout.TotalSeconds:0}s while {Describe(state)}";
+            failure = cancellationToken.IsCancellationRequested ? "interrupted" : $"timed out after {request.Timeout.TotalSeconds:0}s while {Describe(state)}";
             code = cancellationToken.IsCancellationRequested ? ExitCodes.Failure : ExitCodes.Timeout;
-            var final = new DownloadGameFilesFailed(game, reason);
+        }
+        finally
+        {
+            // The pending read ends with the deadline; observe it so it does not go unobserved.
+            await deadline.CancelAsync();
+            if (next is not null)
+            {
+                await next.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+        }
+
+        if (failure is not null)
+        {
+            var final = new DownloadGameFilesFailed(game, failure);
             if (json)
             {
                 EventJson.Write(final);
+                await Console.Error.WriteLineAsync($"lanspread: {failure}");
             }
             else
             {
-                AnsiConsole.MarkupLine($"[red]{Markup.Escape(reason)}[/]");
+                AnsiConsole.MarkupLine($"[red]{Markup.Escape(failure)}[/]");
             }
         }
 
         return code;
+    }
+
+    /// <summary>The number of known peers when there are some and none offers the game, else null.</summary>
+    private static int? NoneOffers(Peer.Runtime.PeerRuntimeHandle runtime, string game)
+    {
+        var known = runtime.PeerGameDb.Count;
+        return known > 0 && runtime.PeerGameDb.LatestVersion(game) is null ? known : null;
     }
 
     private static string Describe(Stage stage) => stage switch
@@ -108,6 +171,8 @@ internal static class GetCommand
         Stage.Downloading => "downloading",
         _ => "installing",
     };
+
+    private sealed record Request(string Game, int Peers, TimeSpan Timeout, TimeSpan Settle, bool Install, bool Update);
 
     private enum Stage
     {

@@ -16,10 +16,10 @@ internal static class InstallCommands
 {
     public static Command Create(bool install)
     {
-        var game = new Argument<string>("game") { Description = "The game id" };
-        var games = new Option<DirectoryInfo>("--games") { Description = "The game directory", Required = true };
-        var plugins = new Option<string[]>("--plugins") { Description = "Extra plugin directory (repeatable)" };
-        var logLevel = new Option<LogLevel>("--log-level") { DefaultValueFactory = _ => LogLevel.Information };
+        var game = GameArgument.Create();
+        var games = new Option<DirectoryInfo>("--games") { Description = "The game directory (one folder per game)", HelpName = "DIR", Required = true };
+        var plugins = new Option<string[]>("--plugins") { HelpName = "DIR", Description = "Extra plugin directory (repeatable)" };
+        var logLevel = OptionParsers.Level(LogLevel.Information);
         var command = new Command(install ? "install" : "uninstall", install
             ? "Install (or update) a downloaded game from its archive, transactionally. " + ExitCodes.Help
             : "Remove an installed game (local/), keeping the download. " + ExitCodes.Help) { game };
@@ -34,11 +34,6 @@ internal static class InstallCommands
             {
                 var directory = LocalLibrary.ValidateGameDirectory(result.GetValue(games)!.FullName, requireWritable: true);
                 var id = result.GetValue(game)!;
-                if (!LibraryScanner.IsValidGameId(id))
-                {
-                    throw new ArgumentException($"'{id}' is not a game id");
-                }
-
                 root = Path.Combine(directory, id);
                 if (!Directory.Exists(root))
                 {
@@ -48,8 +43,7 @@ internal static class InstallCommands
             }
             catch (ArgumentException ex)
             {
-                await Console.Error.WriteLineAsync($"lanspread: {ex.Message}");
-                return ExitCodes.Usage;
+                throw new UsageException(ex.Message, ex);
             }
 
             using var catalog = PeerHost.LoadPlugins(result.GetValue(plugins) ?? [], loggerFactory);
@@ -60,8 +54,7 @@ internal static class InstallCommands
             }
             catch (PluginSelectionException ex)
             {
-                await Console.Error.WriteLineAsync($"lanspread: {ex.Message}");
-                return ExitCodes.Usage;
+                throw new UsageException(ex.Message, ex);
             }
 
             var transaction = new InstallTransaction(unpacker, loggerFactory.CreateLogger<InstallTransaction>());
@@ -83,6 +76,7 @@ internal static class InstallCommands
             }
             catch (Exception ex) when (ex is UnpackException or InvalidOperationException or IOException or UnauthorizedAccessException)
             {
+                await Console.Error.WriteLineAsync($"lanspread: {(install ? "install" : "uninstall")} of {name} failed: {ErrorBoundary.OneLine(ex.Message)}");
                 EventJson.Write(install
                     ? new Core.Events.InstallGameFailed(name, Directory.Exists(Path.Combine(root, GameRootLayout.LocalDirectory)) ? Core.Model.InstallMode.Update : Core.Model.InstallMode.Install, ex.Message)
                     : new Core.Events.UninstallGameFailed(name, ex.Message));

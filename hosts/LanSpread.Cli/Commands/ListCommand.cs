@@ -1,20 +1,30 @@
 using System.CommandLine;
 using System.Net;
 using LanSpread.Cli.Output;
+using LanSpread.Core.Model;
+using LanSpread.Peer.Hosting;
 using LanSpread.Peer.Library;
+using LanSpread.Peer.Peers;
 using Microsoft.Extensions.Logging;
 
 namespace LanSpread.Cli.Commands;
 
-/// <summary><c>lanspread list</c>: the local library as JSON; with <c>--remote</c>, the merged view after waiting for peers.</summary>
+/// <summary>
+/// <c>lanspread list</c>: the library as one JSON object; with <c>--remote</c>, merged with what peers
+/// offer. A game has one shape everywhere (<see cref="Game"/>: the same as in <c>LibrarySnapshot</c>
+/// events), and games outside the catalog come with a note on how to share them.
+/// </summary>
 internal static class ListCommand
 {
+    /// <summary>With --remote: quiet time after the last newly found peer before the listing is printed.</summary>
+    public static readonly TimeSpan Settle = TimeSpan.FromSeconds(1);
+
     public static Command Create()
     {
         var common = new CommonOptions();
-        var remote = new Option<bool>("--remote") { Description = "Include what peers offer (waits up to --timeout seconds)" };
-        var timeout = new Option<double>("--timeout") { Description = "Seconds to wait for peers with --remote", DefaultValueFactory = _ => 3 };
-        var command = new Command("list", "Print the library as JSON (games not in the catalog are listed as such)");
+        var remote = new Option<bool>("--remote") { Description = "Include what peers offer (returns once the peers found have answered; waits at most --timeout)" };
+        var timeout = OptionParsers.Seconds("--timeout", "With --remote: the most seconds to wait for peers (default 3)", 3, 3600);
+        var command = new Command("list", "Print the library as JSON (games not in the catalog are listed with how to share them)");
         command.Options.Add(remote);
         command.Options.Add(timeout);
         common.AddTo(command);
@@ -25,25 +35,61 @@ internal static class ListCommand
                 return ListLocal(result, common);
             }
 
+            var staticPeers = result.GetValue(common.Peer)?.Length ?? 0;
+            var mdns = !result.GetValue(common.NoMdns);
             return await PeerSession.RunAsync(result, common, installAfterDownload: false, async (host, _) =>
             {
-                try
-                {
-                    await Task.Delay(TimeSpan.FromSeconds(result.GetValue(timeout)), cancellationToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    return ExitCodes.Failure;
-                }
-
-                var games = host.Runtime.PeerGameDb.Merge(host.Runtime.Library.Snapshot(), host.Runtime.Catalog);
-                EventJson.WriteObject(new { peers = host.Runtime.PeerGameDb.Peers(), games });
+                await WaitForPeersAsync(host, TimeSpan.FromSeconds(result.GetValue(timeout)), staticPeers, mdns, cancellationToken);
+                var runtime = host.Runtime;
+                var games = runtime.PeerGameDb.Merge(runtime.Library.Snapshot(), runtime.Catalog);
+                EventJson.WriteObject(new { gameDirectory = runtime.Library.GameDirectory, peers = runtime.PeerGameDb.Peers(), games, notes = Notes(games) });
                 return ExitCodes.Success;
             }, cancellationToken,
             // A remote listing is a short-lived peer: an ephemeral port unless one is given.
             settings => settings.Listen is null ? settings with { Listen = new IPEndPoint(IPAddress.Any, 0) } : settings);
         });
         return command;
+    }
+
+    /// <summary>
+    /// Returns once the peers found so far have answered (a peer counts as found only after its game
+    /// list arrived) and no new one appeared for <see cref="Settle"/>; without mDNS, as soon as every
+    /// --peer answered. <paramref name="timeout"/> is the maximum.
+    /// </summary>
+    private static async Task WaitForPeersAsync(PeerHost host, TimeSpan timeout, int staticPeers, bool mdns, CancellationToken cancellationToken)
+    {
+        var db = host.Runtime.PeerGameDb;
+        var started = DateTime.UtcNow;
+        var lastChange = started;
+        var lastCount = db.Count;
+        while (DateTime.UtcNow - started < timeout && !cancellationToken.IsCancellationRequested)
+        {
+            var count = db.Count;
+            if (count != lastCount)
+            {
+                lastCount = count;
+                lastChange = DateTime.UtcNow;
+            }
+
+            if (!mdns && staticPeers > 0 && count >= staticPeers)
+            {
+                return;
+            }
+
+            if (count > 0 && DateTime.UtcNow - lastChange >= Settle)
+            {
+                return;
+            }
+
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
     }
 
     private static int ListLocal(ParseResult result, CommonOptions common)
@@ -53,26 +99,22 @@ internal static class ListCommand
         {
             var directory = LocalLibrary.ValidateGameDirectory(result.GetValue(common.Games)!.FullName, requireWritable: false);
             var catalog = GameCatalog.Load(result.GetValue(common.Catalog)?.FullName);
-            var scanner = new LibraryScanner(catalog, new LibraryIndex(null, loggerFactory.CreateLogger<LibraryIndex>()), loggerFactory.CreateLogger<LibraryScanner>());
-            var games = scanner.ScanAll(directory).Select(g => new
-            {
-                id = g.Game.Id,
-                name = catalog.Find(g.Game.Id)?.Name,
-                version = g.Game.Version,
-                downloaded = g.Game.IsDownloaded,
-                installed = g.Game.IsInstalled,
-                size = g.Game.Size,
-                inCatalog = g.Game.InCatalog,
-                status = g.Game.InCatalog ? null : "not in catalog",
-                files = g.Files.Count,
-            }).ToList();
-            EventJson.WriteObject(new { gameDirectory = directory, games });
+
+            // Scanning is not announcing: keep the "not in the catalog" notices for the notes below.
+            var scanner = new LibraryScanner(catalog, new LibraryIndex(null, loggerFactory.CreateLogger<LibraryIndex>()), Microsoft.Extensions.Logging.Abstractions.NullLogger<LibraryScanner>.Instance);
+            var local = GameDB.From(scanner.ScanAll(directory).Select(g => g.Game));
+            var games = new PeerGameDB().Merge(local, catalog);
+            EventJson.WriteObject(new { gameDirectory = directory, peers = Array.Empty<PeerRef>(), games, notes = Notes(games) });
             return ExitCodes.Success;
         }
         catch (Exception ex) when (ex is ArgumentException or CatalogException)
         {
-            Console.Error.WriteLine($"lanspread: {ex.Message}");
-            return ExitCodes.Usage;
+            throw new UsageException(ex.Message, ex);
         }
     }
+
+    /// <summary>One note per game outside the catalog: why it is not shared and how to share it.</summary>
+    private static List<string> Notes(IEnumerable<Game> games) =>
+        games.Where(g => !g.InCatalog).Select(g =>
+            $"{g.Id}: not in catalog, so it is neither announced nor served; to share it, put {{\"games\": [{{\"id\": \"{g.Id}\", \"name\": \"...\"}}]}} in a file and pass --catalog FILE (README: The catalog)").ToList();
 }

@@ -9,7 +9,7 @@ internal static class ManifestCommand
 {
     public static Command Create()
     {
-        var directory = new Argument<DirectoryInfo>("dir") { Description = "The tree to hash" };
+        var directory = new Argument<DirectoryInfo>("DIR") { Description = "The tree to hash" };
         var command = new Command("manifest", "Print the SHA-256 manifest of a tree") { directory };
         command.SetAction(async (result, cancellationToken) =>
         {

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using LanSpread.Cli.Output;
 using LanSpread.Peer.Composition;
 using LanSpread.Peer.Hosting;
 using LanSpread.Peer.Library;
@@ -13,22 +12,34 @@ internal static class PeerSession
     {
         using var loggerFactory = CliLogging.Create(result.GetValue(common.LogLevel));
         PeerHost host;
+        DataDirectoryLock data;
         try
         {
             var settings = common.Parse(result, installAfterDownload);
             settings = adjust?.Invoke(settings) ?? settings;
-            host = await PeerHost.StartAsync(settings, loggerFactory, cancellationToken);
+            data = DataDirectoryLock.Acquire(settings.DataDirectory, loggerFactory.CreateLogger("LanSpread.Cli"));
+            try
+            {
+                host = await PeerHost.StartAsync(settings with { DataDirectory = data.Directory }, loggerFactory, cancellationToken);
+            }
+            catch
+            {
+                data.Dispose();
+                throw;
+            }
         }
-        catch (Exception ex) when (ex is UsageException or PluginSelectionException or ArgumentException or CatalogException or InvalidOperationException)
+        catch (Exception ex) when (ex is PluginSelectionException or ArgumentException or CatalogException or InvalidOperationException)
         {
-            await Console.Error.WriteLineAsync($"lanspread: {ex.Message}");
-            return ExitCodes.Usage;
+            throw new UsageException(ex.Message, ex);
         }
 
-        await using (host)
+        using (data)
         {
-            var json = result.GetValue(common.Json) || Console.IsOutputRedirected;
-            return await body(host, json);
+            await using (host)
+            {
+                var json = result.GetValue(common.Json) || Console.IsOutputRedirected;
+                return await body(host, json);
+            }
         }
     }
 }

@@ -11,7 +11,7 @@ internal static class PluginsCommand
 {
     public static Command Create()
     {
-        var plugins = new Option<string[]>("--plugins") { Description = "Extra plugin directory (repeatable)" };
+        var plugins = new Option<string[]>("--plugins") { HelpName = "DIR", Description = "Extra plugin directory (repeatable)" };
         var json = new Option<bool>("--json") { Description = "JSON lines instead of a table" };
         var command = new Command("plugins", "List every plugin found: kind, name, version, status, reason");
         command.Options.Add(plugins);

@@ -21,26 +21,65 @@ internal static class DemoCommand
 
     public static Command Create()
     {
-        var directory = new Option<DirectoryInfo?>("--dir") { Description = "Where to put the demo (default: a new temp directory)" };
-        var size = new Option<string>("--size") { Description = "Sample game size (e.g. 64M)", DefaultValueFactory = _ => "48M" };
+        var directory = new Option<DirectoryInfo?>("--dir") { HelpName = "DIR", Description = "Where to put the demo, kept afterwards (a new or empty directory; default: a temporary one, removed at the end)" };
+        var keep = new Option<bool>("--keep") { Description = "Keep the temporary demo tree (it is removed by default)" };
+        var size = new Option<string>("--size") { HelpName = "SIZE", Description = "Sample game size, up to 4G (default 48M)", DefaultValueFactory = _ => "48M" };
         var json = new Option<bool>("--json") { Description = "JSONL events instead of the live view" };
-        var logLevel = new Option<LogLevel>("--log-level") { DefaultValueFactory = _ => LogLevel.Warning };
+        var logLevel = OptionParsers.Level(LogLevel.Warning);
         var command = new Command("demo", "Run the embedded demo: two peers on loopback, one downloads and installs a sample game from the other");
         command.Options.Add(directory);
+        command.Options.Add(keep);
         command.Options.Add(size);
         command.Options.Add(json);
         command.Options.Add(logLevel);
         command.SetAction(async (result, cancellationToken) =>
         {
-            var bytes = CommonOptions.ParseSize(result.GetValue(size)) ?? 48 * 1024 * 1024;
-            var root = result.GetValue(directory)?.FullName ?? Path.Combine(Path.GetTempPath(), $"lanspread-demo-{DateTime.Now:yyyyMMdd-HHmmss}");
+            var bytes = CommonOptions.ParseSize(result.GetValue(size), "--size", 4L << 30) ?? 48L << 20;
+            var given = result.GetValue(directory)?.FullName;
+            if (given is not null && File.Exists(given))
+            {
+                throw new UsageException($"--dir '{given}' is a file; give a new or empty directory");
+            }
+
+            if (given is not null && Directory.Exists(given) && Directory.EnumerateFileSystemEntries(given).Any())
+            {
+                throw new UsageException($"--dir '{given}' is not empty; give a new or empty directory");
+            }
+
+            var root = given ?? Path.Combine(Path.GetTempPath(), $"lanspread-demo-{DateTime.Now:yyyyMMdd-HHmmss}-{Environment.ProcessId}");
+            var remove = given is null && !result.GetValue(keep);
+            var asJson = result.GetValue(json) || Console.IsOutputRedirected;
             using var loggerFactory = CliLogging.Create(result.GetValue(logLevel));
-            return await RunAsync(root, bytes, result.GetValue(json) || Console.IsOutputRedirected, loggerFactory, cancellationToken);
+            try
+            {
+                return await RunAsync(root, bytes, asJson, !remove, loggerFactory, cancellationToken);
+            }
+            finally
+            {
+                if (remove)
+                {
+                    // The sample game is big (48 MiB twice plus the installed copy): leave nothing in /tmp.
+                    TryDelete(root);
+                    Say(asJson, $"Removed the demo tree {root} (keep it with --keep, or choose where with --dir DIR)");
+                }
+            }
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(string root, long size, bool json, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    private static void TryDelete(string root)
+    {
+        try
+        {
+            Directory.Delete(root, recursive: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"lanspread: could not remove the demo tree {root}: {ex.Message}");
+        }
+    }
+
+    private static async Task<int> RunAsync(string root, long size, bool json, bool kept, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
         var seederGames = Path.Combine(root, "seeder", "games");
         var clientGames = Path.Combine(root, "client", "games");
@@ -73,11 +112,11 @@ internal static class DemoCommand
             : await ConsoleProgress.RunAsync(show => TransferAsync(client, show, cancellationToken));
         if (outcome != ExitCodes.Success)
         {
-            Say(json, $"The demo failed (exit {outcome}); everything is under {root}");
+            Say(json, kept ? $"The demo failed (exit {outcome}); everything is under {root}" : $"The demo failed (exit {outcome}); run it with --keep to inspect the tree");
             return outcome;
         }
 
-        return await VerifyAsync(json, source, seederGames, clientGames, cancellationToken);
+        return await VerifyAsync(json, kept, source, seederGames, clientGames, cancellationToken);
     }
 
     /// <summary>GetGame → DownloadGameFiles → (automatic) install, until the install finishes or something fails.</summary>
@@ -131,7 +170,7 @@ internal static class DemoCommand
         return outcome;
     }
 
-    private static async Task<int> VerifyAsync(bool json, string source, string seederGames, string clientGames, CancellationToken cancellationToken)
+    private static async Task<int> VerifyAsync(bool json, bool kept, string source, string seederGames, string clientGames, CancellationToken cancellationToken)
     {
         var installed = Path.Combine(clientGames, GameId, "local");
         var expected = await ManifestCommand.ComputeAsync(source, cancellationToken);
@@ -145,6 +184,11 @@ internal static class DemoCommand
         }
 
         Say(json, $"Verified: {actual.Count} installed files match the source byte for byte (SHA-256)");
+        if (!kept)
+        {
+            return ExitCodes.Success;
+        }
+
         Say(json, $"Source files:     {source}");
         Say(json, $"Seeder game dir:  {seederGames}");
         Say(json, $"Client game dir:  {clientGames}");

@@ -12,13 +12,20 @@ internal sealed class ConsoleProgress(ProgressContext context)
     private ProgressTask? _download;
     private ProgressTask? _install;
 
-    /// <summary>Runs <paramref name="body"/> with a live progress display; <c>show</c> renders each event.</summary>
-    public static Task<int> RunAsync(Func<Action<PeerEvent>, Task<int>> body) =>
-        AnsiConsole.Progress()
+    /// <summary>
+    /// Runs <paramref name="body"/> with a live progress display; <c>show</c> renders each event. Logs
+    /// below Warning are held until the display ends (<see cref="TerminalLog"/>), so no log text is
+    /// written over the bars.
+    /// </summary>
+    public static async Task<int> RunAsync(Func<Action<PeerEvent>, Task<int>> body)
+    {
+        using var live = TerminalLog.BeginLive();
+        return await AnsiConsole.Progress()
             .AutoClear(false)
             .HideCompleted(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new DownloadedColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
             .StartAsync(context => body(new ConsoleProgress(context).Show));
+    }
 
     public void Show(PeerEvent peerEvent)
     {

@@ -34,6 +34,12 @@ internal sealed class RarExtraction
 
     public void Extract(string archivePath, string destination)
     {
+        // Checked first: a missing input would otherwise surface as an IOException and read "write failed".
+        if (!File.Exists(archivePath))
+        {
+            throw new UnpackException(archivePath, "the archive does not exist (nothing to read)");
+        }
+
         Directory.CreateDirectory(destination);
         try
         {

@@ -182,8 +182,29 @@ internal sealed class PeerConnector : IDiscoveryObserver, IAsyncDisposable
                 }
 
                 var address = endPoint.ToString();
-                var isNew = _context.PeerGameDb.Upsert(client.Id, client.Name, address);
-                await RefreshGamesAsync(client, cancellationToken);
+                // The peer is counted (PeerDiscovered, the peer count) only with its list in hand, so
+                // a listing that returns once every peer answered holds all of their games.
+                var gate = _refreshing.GetOrAdd(client.Id, _ => new SemaphoreSlim(1, 1));
+                bool isNew;
+                bool changed;
+                await gate.WaitAsync(cancellationToken);
+                try
+                {
+                    var list = await client.ListGamesAsync(since: 0, cancellationToken);
+                    isNew = _context.PeerGameDb.Upsert(client.Id, client.Name, address);
+                    changed = _context.PeerGameDb.SetGames(client.Id, list.Games);
+                    _revisions[client.Id] = list.Revision;
+                }
+                finally
+                {
+                    gate.Release();
+                }
+
+                if (!isNew && changed)
+                {
+                    _context.PublishSnapshot();
+                }
+
                 if (isNew)
                 {
                     _logger.LogInformation("Peer {Name} ({Id}) at {Address} via {Source}", client.Name, client.Id.Abbreviated, address, peer.Source);

@@ -14,7 +14,7 @@ namespace LanSpread.Cli.Tests.Scale;
 /// <summary>
 /// A peer with 2,000 catalogued game roots (small ones: a RAR of one file and version.ini each):
 /// first and second (indexed) scan times, the time another peer needs to hold all 2,000 offers, and a
-/// real <c>lanspread list --remote</c> process that has them all within its 2 s window.
+/// real <c>lanspread list --remote</c> process that prints them all within 2 s of its start.
 /// </summary>
 [Collection(ScaleCollection.Name)]
 public sealed class LargeLibraryTests(ITestOutputHelper output)
@@ -71,12 +71,16 @@ public sealed class LargeLibraryTests(ITestOutputHelper output)
         output.WriteLine($"another peer holds all {Titles} offers {reach.TotalMilliseconds:0} ms after it started");
         Assert.True(reach <= TimeSpan.FromSeconds(2), $"{reach.TotalMilliseconds:0} ms to list {Titles} remote titles (bar 2 s)");
 
-        // And the real CLI: a remote listing with a 2 s window holds every title.
-        using var list = await CliProcess.RunAsync(["list", "--remote", "--timeout", "2", "--no-mdns", "--peer", Local(seed).ToString(), "--games", temp.Sub("lister-games"), "--data", temp.Sub("lister-data"), "--catalog", catalogFile], TimeSpan.FromSeconds(60));
+        // And the real CLI: `list --remote` returns once the peer answered; all 2,000 titles within 2 s.
+        clock.Restart();
+        using var list = await CliProcess.RunAsync(["list", "--remote", "--timeout", "10", "--no-mdns", "--peer", Local(seed).ToString(), "--games", temp.Sub("lister-games"), "--data", temp.Sub("lister-data"), "--catalog", catalogFile], TimeSpan.FromSeconds(60));
+        var listTime = clock.Elapsed;
+        output.WriteLine($"lanspread list --remote of {Titles} titles: {listTime.TotalMilliseconds:0} ms (process start to exit)");
         Assert.True(list.ExitCode == 0, list.Stderr);
         var listed = JsonDocument.Parse(list.Stdout).RootElement.GetProperty("games").EnumerateArray()
             .Count(g => g.GetProperty("latestVersion").GetString() == "1");
         Assert.Equal(Titles, listed);
+        Assert.True(listTime <= TimeSpan.FromSeconds(2), $"list --remote of {Titles} titles took {listTime.TotalMilliseconds:0} ms (bar 2 s)");
     }
 
     private static IPEndPoint Local(PeerHost host) => new(IPAddress.Loopback, host.Runtime.LocalEndPoint.Port);

@@ -29,7 +29,8 @@ results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
 status=0
 dotnet build LanSpread.Modular.sln -c Release -nologo -v q || exit 1
-LANSPREAD_SCALE_PASS=later dotnet test LanSpread.Modular.sln -c Release --no-build \
+# A hung test is dumped and killed after 5 minutes instead of eating the CI budget silently.
+LANSPREAD_SCALE_PASS=later dotnet test LanSpread.Modular.sln -c Release --no-build --blame-hang-timeout 5m \
   --logger "console;verbosity=normal" --logger trx --results-directory "$results" "$@" || status=$?
 # The scale tests measure CPU and time: alone, after the rest, under the lock timing runs share.
 flock /tmp/lanspread-timing.lock dotnet test tests/LanSpread.Cli.Tests -c Release --no-build --filter "FullyQualifiedName~.Scale." \

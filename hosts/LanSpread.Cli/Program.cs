@@ -14,6 +14,7 @@ var root = new RootCommand("lanspread: a peer-to-peer engine that spreads games 
     InstallCommands.Create(install: false),
     ManifestCommand.Create(),
     PluginsCommand.Create(),
+    PeersCommand.Create(),
     DemoCommand.Create(),
 };
 

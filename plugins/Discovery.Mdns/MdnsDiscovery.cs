@@ -15,21 +15,18 @@ public sealed class MdnsDiscovery : IDiscovery
 {
     private readonly ILogger _logger;
 
-    /// <summary>Creates the discovery part; <c>mdns.queryIntervalMs</c> tunes the re-announce interval.</summary>
+    /// <summary>Creates the discovery part; options come from <c>mdns.*</c> settings (<c>mdns.queryInterval=00:00:02</c>).</summary>
     [ImportingConstructor]
     public MdnsDiscovery(ILoggerFactory loggerFactory, PluginSettings settings)
     {
         ArgumentNullException.ThrowIfNull(loggerFactory);
         ArgumentNullException.ThrowIfNull(settings);
         _logger = loggerFactory.CreateLogger<MdnsDiscovery>();
-        Options = new MdnsDiscoveryOptions { QueryInterval = TimeSpan.FromMilliseconds(settings.GetInt32("mdns.queryIntervalMs", 10_000)) };
+        Options = settings.Bind<MdnsDiscoveryOptions>("mdns");
     }
 
     /// <summary>The options in force.</summary>
     public MdnsDiscoveryOptions Options { get; }
-
-    /// <inheritdoc />
-    public string Name => "mdns";
 
     /// <inheritdoc />
     public ValueTask<IDiscoverySession> StartAsync(DiscoveryAdvertisement self, IDiscoveryObserver observer, CancellationToken cancellationToken)

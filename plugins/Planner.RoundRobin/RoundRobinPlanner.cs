@@ -13,9 +13,6 @@ namespace LanSpread.Planner.RoundRobin;
 public sealed class RoundRobinPlanner : IChunkPlanner
 {
     /// <inheritdoc />
-    public string Name => "round-robin";
-
-    /// <inheritdoc />
     public IChunkPlan CreatePlan(ChunkPlanRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -20,19 +20,18 @@ public sealed class QuicTransport : ITransport, IPlatformSupport
 {
     private readonly ILoggerFactory _loggerFactory;
 
-    /// <summary>Creates the transport.</summary>
+    /// <summary>Creates the transport; options come from <c>quic.*</c> settings.</summary>
     [ImportingConstructor]
-    public QuicTransport(ILoggerFactory loggerFactory)
+    public QuicTransport(ILoggerFactory loggerFactory, PluginSettings settings)
     {
         ArgumentNullException.ThrowIfNull(loggerFactory);
+        ArgumentNullException.ThrowIfNull(settings);
         _loggerFactory = loggerFactory;
+        Options = settings.Bind<QuicTransportOptions>("quic");
     }
 
     /// <summary>The options in force.</summary>
-    public QuicTransportOptions Options { get; } = new();
-
-    /// <inheritdoc />
-    public string Name => "quic";
+    public QuicTransportOptions Options { get; }
 
     /// <inheritdoc />
     public bool IsSupported => QuicListener.IsSupported && QuicConnection.IsSupported;

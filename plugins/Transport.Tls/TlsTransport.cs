@@ -28,15 +28,17 @@ public sealed class TlsTransport : ITransport
         Options = new TlsTransportOptions
         {
             ConnectionsPerPeer = settings.GetInt32("tls.connectionsPerPeer", 8),
+            ServerIdleTimeout = TimeSpan.FromSeconds(Math.Max(1, settings.GetInt32("tls.serverIdleTimeout", 120))),
+            MaxServerConnections = Math.Max(1, settings.GetInt32("tls.maxServerConnections", 256)),
+            MaxConnectionsPerPeer = Math.Max(1, settings.GetInt32("tls.maxConnectionsPerPeer", 32)),
+            MaxHandshakesPerAddress = Math.Max(1, settings.GetInt32("tls.maxHandshakesPerAddress", 32)),
+            MaxConnectionsPerAddress = Math.Max(1, settings.GetInt32("tls.maxConnectionsPerAddress", 32)),
             SpareConnectionIdleTimeout = TimeSpan.FromMilliseconds(settings.GetInt32("tls.spareIdleMs", 10_000)),
         };
     }
 
     /// <summary>The options in force.</summary>
     public TlsTransportOptions Options { get; }
-
-    /// <inheritdoc />
-    public string Name => "tls";
 
     /// <inheritdoc />
     public ValueTask<ITransportListener> ListenAsync(IPEndPoint endPoint, TransportCredentials credentials, CancellationToken cancellationToken)

@@ -23,4 +23,25 @@ public sealed class TlsTransportOptions
 
     /// <summary>The server closes a connection that sends no request for this long.</summary>
     public TimeSpan ServerIdleTimeout { get; set; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>
+    /// Most inbound connections the server holds at once, handshakes included; more are closed on accept.
+    /// Bounds sockets, TLS state and buffers whatever the LAN throws at the server.
+    /// </summary>
+    public int MaxServerConnections { get; set; } = 256;
+
+    /// <summary>
+    /// Most inbound connections from one peer (one certificate); more are closed after the handshake.
+    /// Well above a client's <see cref="ConnectionsPerPeer"/>, so honest peers never meet it.
+    /// </summary>
+    public int MaxConnectionsPerPeer { get; set; } = 32;
+
+    /// <summary>
+    /// Most connections from one address (one machine on a LAN), handshakes included: what one host can
+    /// hold open whatever number of certificates it makes up. Four times a client's pool of 8 connections per peer.
+    /// </summary>
+    public int MaxConnectionsPerAddress { get; set; } = 32;
+
+    /// <summary>Most handshakes in progress from one address (before the peer's id is known).</summary>
+    public int MaxHandshakesPerAddress { get; set; } = 32;
 }

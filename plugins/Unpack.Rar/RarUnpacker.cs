@@ -13,28 +13,33 @@ namespace LanSpread.Unpack.Rar;
 /// </summary>
 [ExportUnpacker("rar", Priority = 10)]
 [Shared]
-public sealed class RarUnpacker : IUnpacker
+public sealed class RarUnpacker : IUnpacker, IArchiveSignature
 {
+    // "Rar!" 1A 07 00 (RAR 1.5-4) and "Rar!" 1A 07 01 00 (RAR5): the marker every first volume starts with.
+    private static ReadOnlySpan<byte> Rar4Marker => [0x52, 0x61, 0x72, 0x21, 0x1A, 0x07, 0x00];
+
+    private static ReadOnlySpan<byte> Rar5Marker => [0x52, 0x61, 0x72, 0x21, 0x1A, 0x07, 0x01, 0x00];
+
     private readonly ILogger _logger;
 
-    /// <summary>Creates the unpacker.</summary>
+    /// <summary>Creates the unpacker; options come from <c>rar.*</c> settings (<c>rar.useStoredFastPath=false</c>).</summary>
     [ImportingConstructor]
     public RarUnpacker(ILoggerFactory loggerFactory, PluginSettings settings)
     {
         ArgumentNullException.ThrowIfNull(loggerFactory);
         ArgumentNullException.ThrowIfNull(settings);
         _logger = loggerFactory.CreateLogger<RarUnpacker>();
-        Options = new RarUnpackerOptions
-        {
-            UseStoredFastPath = settings.GetInt32("rar.storedFastPath", 1) != 0,
-        };
+        Options = settings.Bind<RarUnpackerOptions>("rar");
     }
 
     /// <summary>The options in force.</summary>
     public RarUnpackerOptions Options { get; }
 
     /// <inheritdoc />
-    public string Name => "rar";
+    public int SignatureLength => Rar5Marker.Length;
+
+    /// <inheritdoc />
+    public bool Claims(ReadOnlySpan<byte> head) => head.StartsWith(Rar4Marker) || head.StartsWith(Rar5Marker);
 
     /// <inheritdoc />
     public IReadOnlyList<string> FindArchives(string gameRoot)

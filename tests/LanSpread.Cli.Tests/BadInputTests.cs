@@ -58,6 +58,9 @@ public sealed class BadInputTests
             { ["serve", "--games", "{games}", "--chunk-size", "0"], 2, "--chunk-size '0' must be a positive size" },
             { ["serve", "--games", "{games}", "--set", "noequals"], 2, "--set 'noequals': expected KEY=VALUE" },
             { ["serve", "--games", "{games}", "--set", "=x"], 2, "--set '=x': expected KEY=VALUE" },
+            { ["serve", "--games", "{games}", "--set", "tls.nonsense=1"], 2, "unknown setting 'tls.nonsense' (known: " },
+            { ["serve", "--games", "{games}", "--set", "tls.connectionsPerPeer=many"], 2, "setting 'tls.connectionsPerPeer' must be an integer, not 'many'" },
+            { ["serve", "--games", "{games}", "--set", "mdns.queryInterval=soon"], 2, "setting 'mdns.queryInterval': 'soon' is not a valid duration (hh:mm:ss)" },
 
             // Addresses, plugins, paths.
             { ["serve", "--games", "{games}", "--listen", "not-an-endpoint"], 2, "--listen 'not-an-endpoint' is not ADDR:PORT" },

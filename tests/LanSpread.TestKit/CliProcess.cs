@@ -39,7 +39,8 @@ public sealed class CliProcess : IDisposable
 
     public event Action<string>? Line;
 
-    public static CliProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? wrapper = null, IEnumerable<string>? wrapperArgs = null)
+    // cliDll: another lanspread.dll than the repository's build (a copy of the host with extra plugins).
+    public static CliProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? wrapper = null, IEnumerable<string>? wrapperArgs = null, string? cliDll = null)
     {
         var info = new ProcessStartInfo(wrapper ?? "dotnet")
         {
@@ -58,7 +59,7 @@ public sealed class CliProcess : IDisposable
             info.ArgumentList.Add("dotnet");
         }
 
-        info.ArgumentList.Add(Repo.CliDll);
+        info.ArgumentList.Add(cliDll ?? Repo.CliDll);
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
@@ -103,9 +104,9 @@ public sealed class CliProcess : IDisposable
         return cli;
     }
 
-    public static async Task<CliProcess> RunAsync(IEnumerable<string> args, TimeSpan? timeout = null, IReadOnlyDictionary<string, string>? environment = null)
+    public static async Task<CliProcess> RunAsync(IEnumerable<string> args, TimeSpan? timeout = null, IReadOnlyDictionary<string, string>? environment = null, string? cliDll = null)
     {
-        var cli = Start(args, environment);
+        var cli = Start(args, environment, cliDll: cliDll);
         await cli.WaitForExitAsync(timeout ?? TimeSpan.FromMinutes(2));
         return cli;
     }

@@ -8,23 +8,23 @@ namespace LanSpread.Core.Composition;
 /// </summary>
 [MetadataAttribute]
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
-public sealed class ExportChunkPlannerAttribute : ExportAttribute
+public sealed class ExportChunkPlannerAttribute : ExportPluginAttribute
 {
     /// <summary>Creates the export.</summary>
     /// <param name="name">The name hosts select it by.</param>
     public ExportChunkPlannerAttribute(string name)
-        : base(typeof(IChunkPlanner))
+        : base(typeof(IChunkPlanner), PluginKind.Planner, name)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        Name = name;
     }
 
-    /// <summary>The plugin kind (<see cref="PluginKind.Planner"/>).</summary>
-    public string Kind { get; } = PluginKind.Planner;
+    // Re-declared for System.Composition's metadata reader (see ExportPluginAttribute).
 
-    /// <summary>The name hosts select it by.</summary>
-    public string Name { get; }
+    /// <inheritdoc />
+    public override string Kind => base.Kind;
 
-    /// <summary>Higher wins when the host does not select by name.</summary>
-    public int Priority { get; set; }
+    /// <inheritdoc />
+    public override string Name => base.Name;
+
+    /// <inheritdoc />
+    public override int Priority { get => base.Priority; set => base.Priority = value; }
 }

@@ -6,8 +6,8 @@ namespace LanSpread.Core.Discovery;
 /// </summary>
 public interface IDiscovery
 {
-    /// <summary>The short name (<c>mdns</c>, <c>static</c>).</summary>
-    string Name { get; }
+    /// <summary>The short name (<c>mdns</c>, <c>static</c>). Defaults to the name in the export attribute, so a part states it once.</summary>
+    string Name => Composition.ExportPluginAttribute.NameOf(this);
 
     /// <summary>Starts advertising <paramref name="self"/> and reporting peers to <paramref name="observer"/>.</summary>
     /// <param name="self">What to advertise.</param>

@@ -27,6 +27,7 @@ namespace LanSpread.Core.Events;
 [JsonDerivedType(typeof(PeerDiscovered), nameof(PeerDiscovered))]
 [JsonDerivedType(typeof(PeerLost), nameof(PeerLost))]
 [JsonDerivedType(typeof(PeerCountChanged), nameof(PeerCountChanged))]
+[JsonDerivedType(typeof(PeerIdentityChanged), nameof(PeerIdentityChanged))]
 [JsonDerivedType(typeof(GameDirChanged), nameof(GameDirChanged))]
 [JsonDerivedType(typeof(CommandFailed), nameof(CommandFailed))]
 [JsonDerivedType(typeof(RuntimeFailed), nameof(RuntimeFailed))]

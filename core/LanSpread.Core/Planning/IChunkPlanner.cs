@@ -7,8 +7,8 @@ namespace LanSpread.Core.Planning;
 /// </summary>
 public interface IChunkPlanner
 {
-    /// <summary>The short name (<c>round-robin</c>).</summary>
-    string Name { get; }
+    /// <summary>The short name (<c>round-robin</c>). Defaults to the name in the export attribute, so a part states it once.</summary>
+    string Name => Composition.ExportPluginAttribute.NameOf(this);
 
     /// <summary>Creates a plan over the given chunks and peers.</summary>
     /// <param name="request">The chunks to fetch and the peers that can serve them.</param>

@@ -9,8 +9,8 @@ namespace LanSpread.Core.Transport;
 /// </summary>
 public interface ITransport
 {
-    /// <summary>The short name hosts select it by (<c>--transport tls</c>).</summary>
-    string Name { get; }
+    /// <summary>The short name hosts select it by (<c>--transport tls</c>). Defaults to the name in the export attribute, so a part states it once.</summary>
+    string Name => Composition.ExportPluginAttribute.NameOf(this);
 
     /// <summary>Starts listening for peers on <paramref name="endPoint"/>.</summary>
     /// <param name="endPoint">The address and port; port 0 picks a free port.</param>

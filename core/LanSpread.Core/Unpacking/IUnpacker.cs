@@ -7,8 +7,8 @@ namespace LanSpread.Core.Unpacking;
 /// </summary>
 public interface IUnpacker
 {
-    /// <summary>The short name (<c>rar</c>).</summary>
-    string Name { get; }
+    /// <summary>The short name (<c>rar</c>). Defaults to the name in the export attribute, so a part states it once.</summary>
+    string Name => Composition.ExportPluginAttribute.NameOf(this);
 
     /// <summary>The archives in a game root this unpacker would unpack (first volume first); empty when none.</summary>
     /// <param name="gameRoot">The game root directory.</param>

@@ -66,7 +66,10 @@ public sealed class PluginCatalog : IDisposable
             [typeof(PluginSettings)] = settings ?? PluginSettings.Empty,
         };
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var root in roots.Where(Directory.Exists))
+        // A relative root (--plugins ./mine) means the working directory's folder: resolved once here,
+        // because the plugin load contexts resolve relative paths against other bases (all parts then
+        // failed as Malfunctioned).
+        foreach (var root in roots.Select(Path.GetFullPath).Where(Directory.Exists))
         {
             foreach (var folder in Directory.EnumerateDirectories(root).Order(StringComparer.Ordinal))
             {

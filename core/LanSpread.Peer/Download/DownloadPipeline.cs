@@ -357,6 +357,12 @@ internal sealed class DownloadPipeline
                     Interlocked.Add(ref job.BytesDone, n);
                 }, timeout.Token);
         }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            Interlocked.Add(ref job.BytesDone, -written); // the chunk will be fetched again
+            // Say what happened, not "The operation was canceled": the peer stalled on this chunk.
+            throw new TimeoutException($"{peer.Name} stalled: {written} of {chunk.Length} bytes of '{chunk.RelativePath}' at offset {chunk.Offset} in {ChunkTimeout.TotalSeconds:0}s");
+        }
         catch
         {
             Interlocked.Add(ref job.BytesDone, -written); // the chunk will be fetched again

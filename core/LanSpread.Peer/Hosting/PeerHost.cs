@@ -5,6 +5,7 @@ using LanSpread.Core.Transport;
 using LanSpread.Core.Unpacking;
 using LanSpread.Peer.Composition;
 using LanSpread.Peer.Discovery;
+using LanSpread.Peer.Installing;
 using LanSpread.Peer.Library;
 using LanSpread.Peer.Peers;
 using LanSpread.Peer.Runtime;
@@ -38,15 +39,37 @@ public sealed class PeerHost : IAsyncDisposable
 
     public IUnpacker Unpacker { get; }
 
-    /// <summary>Loads the plugins from the default folder beside the host plus <paramref name="extra"/>.</summary>
+    /// <summary>
+    /// Loads the plugins from the default folder beside the host plus <paramref name="extra"/>, with the
+    /// settings layered by <see cref="PluginConfiguration"/>; an unknown key or a bad value throws
+    /// <see cref="PluginSelectionException"/> listing the known keys.
+    /// </summary>
     public static PluginCatalog LoadPlugins(IEnumerable<string> extra, ILoggerFactory loggerFactory, IReadOnlyDictionary<string, string>? settings = null) =>
-        PluginCatalog.Load([PluginCatalog.DefaultDirectory, .. extra], loggerFactory, new PluginSettings(settings ?? new Dictionary<string, string>()));
+        LoadPlugins(extra, loggerFactory, PluginConfiguration.Build(settings), out _);
+
+    private static PluginCatalog LoadPlugins(IEnumerable<string> extra, ILoggerFactory loggerFactory, PluginSettings pluginSettings, out ServerTuning server)
+    {
+        // The host's own section is read from the same settings first, so its keys are known to the
+        // check (and to every command, whether it serves or not).
+        server = ServerTuning.Read(pluginSettings);
+        var catalog = PluginCatalog.Load([PluginCatalog.DefaultDirectory, .. extra], loggerFactory, pluginSettings);
+        try
+        {
+            PluginConfiguration.Check(catalog, pluginSettings);
+            return catalog;
+        }
+        catch
+        {
+            catalog.Dispose();
+            throw;
+        }
+    }
 
     public static async Task<PeerHost> StartAsync(PeerHostSettings settings, ILoggerFactory loggerFactory, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(loggerFactory);
-        var plugins = LoadPlugins(settings.PluginDirectories, loggerFactory, settings.PluginSettings);
+        var plugins = LoadPlugins(settings.PluginDirectories, loggerFactory, PluginConfiguration.Build(settings.PluginSettings), out var server);
         try
         {
             var options = new PeerRuntimeOptions { InstallAfterDownload = settings.InstallAfterDownload };
@@ -69,16 +92,19 @@ public sealed class PeerHost : IAsyncDisposable
                 options.ListenPortFallback = true; // the default port may be another peer's on this machine
             }
 
+            options.TrustedPeers.UnionWith(settings.TrustedPeers);
             if (settings.ChunkSize is { } chunk)
             {
                 options.ChunkSize = chunk;
             }
 
+            // Server bounds are runtime options, set like plugin settings (--set server.sendTimeout=10).
+            server.Apply(options);
             settings.Configure?.Invoke(options);
 
             var transport = plugins.Select<ITransport>(PluginKind.Transport, settings.Transport);
             var planner = plugins.Select<IChunkPlanner>(PluginKind.Planner, settings.Planner);
-            var unpacker = plugins.Select<IUnpacker>(PluginKind.Unpacker, null);
+            var unpacker = UnpackerSet.From(plugins);
             var discoveries = new List<IDiscovery>();
             if (!settings.NoMdns)
             {

@@ -29,6 +29,9 @@ public sealed record PeerHostSettings
 
     public bool InstallAfterDownload { get; init; } = true;
 
+    /// <summary>Peer ids to download from exclusively (<c>--trust-peer</c>); empty: any verified peer.</summary>
+    public IReadOnlyList<Core.Model.PeerId> TrustedPeers { get; init; } = [];
+
     public IReadOnlyDictionary<string, string> PluginSettings { get; init; } = new Dictionary<string, string>();
 
     /// <summary>Lets tests and benchmarks shorten intervals.</summary>

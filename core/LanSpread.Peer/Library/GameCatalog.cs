@@ -93,9 +93,9 @@ public sealed class GameCatalog
                 throw new CatalogException($"{source}: games[{i}] needs an \"id\" and a \"name\"");
             }
 
-            if (!LibraryScanner.IsValidGameId(game.Id))
+            if (GameId.Problem(game.Id) is { } problem)
             {
-                throw new CatalogException($"{source}: games[{i}].id '{game.Id}' is not a valid game id (a directory name without '/', '\\' or leading '.')");
+                throw new CatalogException($"{source}: games[{i}].id '{GameId.Printable(game.Id)}' is not a valid game id: {problem}");
             }
 
             if (!seen.Add(game.Id))

@@ -30,8 +30,8 @@ public sealed class LibraryScanner
     /// <summary>How many roots the last scans answered from the index (for tests and logs).</summary>
     public int IndexHits { get; private set; }
 
-    public static bool IsValidGameId(string id) =>
-        !string.IsNullOrWhiteSpace(id) && id.Length <= 128 && !id.StartsWith('.') && id.IndexOfAny(['/', '\\', ':', '\0']) < 0 && id != "..";
+    /// <summary>The game-id rule (<see cref="GameId"/>): a root whose name breaks it is never scanned.</summary>
+    public static bool IsValidGameId(string id) => GameId.IsValid(id);
 
     /// <summary>Scans every root of <paramref name="gameDirectory"/>.</summary>
     public IReadOnlyList<ScannedGame> ScanAll(string gameDirectory)
@@ -40,8 +40,9 @@ public sealed class LibraryScanner
         foreach (var root in Directory.EnumerateDirectories(gameDirectory).Order(StringComparer.Ordinal))
         {
             var id = Path.GetFileName(root);
-            if (!IsValidGameId(id))
+            if (GameId.Problem(id) is { } problem)
             {
+                _logger.LogInformation("Skipped folder {Root}: its name is not a game id ({Problem})", root, problem);
                 continue;
             }
 

@@ -65,7 +65,8 @@ public sealed class LocalLibrary
         }
     }
 
-    public string RootOf(string id) => Path.Combine(GameDirectory, id);
+    /// <summary>The root of a game; an id that breaks the game-id rule is refused, so no caller can leave the game directory.</summary>
+    public string RootOf(string id) => Path.Combine(GameDirectory, GameId.Validate(id, nameof(id)));
 
     /// <summary>Makes peers re-list this library at their next ping (what is announced changed without a rescan).</summary>
     public void BumpRevision() => Interlocked.Increment(ref _revision);

@@ -64,7 +64,7 @@ public sealed class PeerClient : IAsyncDisposable
                 }
 
                 games.AddRange(page.Games ?? []);
-                removed.AddRange(page.Removed ?? []);
+                removed.AddRange((page.Removed ?? []).Where(id => !string.IsNullOrEmpty(id)));
                 if (page.Next is not null && after is not null && string.CompareOrdinal(page.Next, after) <= 0)
                 {
                     throw new ProtocolException(ErrorCode.Malformed, $"ListGames cursor went backwards ('{after}' then '{page.Next}')");
@@ -84,7 +84,7 @@ public sealed class PeerClient : IAsyncDisposable
     public async Task<GameDetails> GetGameAsync(string id, CancellationToken cancellationToken)
     {
         var response = await RequestAsync(new Request(ProtocolConstants.Version, RequestType.GetGame, id), cancellationToken);
-        return response.Details ?? throw new ProtocolException(ErrorCode.Malformed, "GetGame answer without details");
+        return PeerAnnouncements.CheckDetails(id, response.Details);
     }
 
     /// <summary>

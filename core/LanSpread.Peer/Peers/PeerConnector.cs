@@ -21,6 +21,7 @@ internal sealed class PeerConnector : IDiscoveryObserver, IAsyncDisposable
     private readonly ConcurrentDictionary<string, byte> _connecting = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<PeerId, long> _revisions = new();
     private readonly ConcurrentDictionary<PeerId, SemaphoreSlim> _refreshing = new();
+    private readonly ConcurrentDictionary<PeerId, byte> _untrusted = new();
 
     public PeerConnector(RuntimeContext context)
     {
@@ -35,7 +36,7 @@ internal sealed class PeerConnector : IDiscoveryObserver, IAsyncDisposable
     public void OnPeerFound(DiscoveredPeer peer)
     {
         ArgumentNullException.ThrowIfNull(peer);
-        if (peer.PeerId is { } id && (id == _context.Credentials.PeerId || _clients.ContainsKey(id)))
+        if (peer.PeerId is { } id && (id == _context.Credentials.PeerId || _clients.ContainsKey(id) || _untrusted.ContainsKey(id)))
         {
             return;
         }
@@ -130,9 +131,10 @@ internal sealed class PeerConnector : IDiscoveryObserver, IAsyncDisposable
             // Only the changes when we hold an earlier revision of its list.
             var since = _revisions.TryGetValue(client.Id, out var known) ? known : 0;
             var list = await client.ListGamesAsync(since, cancellationToken);
+            var games = ValidGames(client, list.Games);
             var changed = list.Delta
-                ? _context.PeerGameDb.ApplyDelta(client.Id, list.Games, list.Removed)
-                : _context.PeerGameDb.SetGames(client.Id, list.Games);
+                ? _context.PeerGameDb.ApplyDelta(client.Id, games, list.Removed)
+                : _context.PeerGameDb.SetGames(client.Id, games);
             _revisions[client.Id] = list.Revision;
             if (changed)
             {
@@ -145,6 +147,17 @@ internal sealed class PeerConnector : IDiscoveryObserver, IAsyncDisposable
         }
     }
 
+    private IReadOnlyList<GameSummary> ValidGames(PeerClient client, IReadOnlyList<GameSummary> announced)
+    {
+        var games = PeerAnnouncements.ValidGames(announced, out var dropped);
+        if (dropped.Count > 0)
+        {
+            _logger.LogWarning("Peer {Name} ({Id}) announced {Count} invalid game(s), ignored: {Problems}", client.Name, client.Id.Abbreviated, dropped.Count, string.Join("; ", dropped));
+        }
+
+        return games;
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var client in _clients.Values)
@@ -153,6 +166,29 @@ internal sealed class PeerConnector : IDiscoveryObserver, IAsyncDisposable
         }
 
         _clients.Clear();
+    }
+
+    /// <summary>
+    /// Remembers the peer (warning when a known name or address now has another id) and applies the
+    /// trust list: with one configured, a peer not on it is never joined, so no download uses it.
+    /// </summary>
+    private bool Admit(PeerClient client, IPEndPoint endPoint)
+    {
+        var trusted = _context.TrustedPeers.Count == 0 || _context.TrustedPeers.Contains(client.Id);
+        var conflicts = _context.KnownPeers?.Observe(client.Id, client.Name, endPoint.ToString(), DateTimeOffset.UtcNow) ?? [];
+        foreach (var conflict in conflicts)
+        {
+            _logger.LogWarning("PEER IDENTITY CHANGED: {Name} at {EndPoint} now presents id {Id}; the {Reason}. A reinstalled peer, or another machine in its place{Advice}",
+                client.Name, endPoint, client.Id, conflict.Reason, trusted && _context.TrustedPeers.Count > 0 ? " (the new id is trusted)" : _context.TrustedPeers.Count > 0 ? "; it is not trusted and will not be used" : "; use --trust-peer to download only from peers you know");
+            _context.Events.Publish(new PeerIdentityChanged(client.Name, client.Id, endPoint.ToString(), conflict.Previous, conflict.Reason, trusted && _context.TrustedPeers.Count > 0));
+        }
+
+        if (!trusted && _untrusted.TryAdd(client.Id, 0))
+        {
+            _logger.LogWarning("Not using peer {Name} ({Id}) at {EndPoint}: it is not in the trusted peers", client.Name, client.Id, endPoint);
+        }
+
+        return trusted;
     }
 
     private static bool SameEndPoint(IPEndPoint a, IPEndPoint b) =>
@@ -175,6 +211,12 @@ internal sealed class PeerConnector : IDiscoveryObserver, IAsyncDisposable
 
                 var pong = await client.PingAsync(cancellationToken);
                 client.Name = string.IsNullOrWhiteSpace(pong.Name) ? peer.Name : pong.Name;
+                if (!Admit(client, endPoint))
+                {
+                    await client.DisposeAsync();
+                    return;
+                }
+
                 if (!_clients.TryAdd(client.Id, client))
                 {
                     await client.DisposeAsync();
@@ -192,7 +234,7 @@ internal sealed class PeerConnector : IDiscoveryObserver, IAsyncDisposable
                 {
                     var list = await client.ListGamesAsync(since: 0, cancellationToken);
                     isNew = _context.PeerGameDb.Upsert(client.Id, client.Name, address);
-                    changed = _context.PeerGameDb.SetGames(client.Id, list.Games);
+                    changed = _context.PeerGameDb.SetGames(client.Id, ValidGames(client, list.Games));
                     _revisions[client.Id] = list.Revision;
                 }
                 finally

@@ -82,6 +82,8 @@ public sealed class PeerGameDB
                 return false;
             }
 
+            // Belt and braces: callers pass PeerAnnouncements.ValidGames' output; a hostile list must never throw here.
+            games = [.. games.Where(g => g is not null && GameId.IsValid(g.Id)).DistinctBy(g => g.Id, StringComparer.Ordinal)];
             var changed = record.Games.Count != games.Count || games.Any(g => !record.Games.TryGetValue(g.Id, out var old) || old != g);
             record.Games = games.ToDictionary(g => g.Id, StringComparer.Ordinal);
             foreach (var stale in record.Files.Keys.Where(k => !record.Games.ContainsKey(k)).ToList())
@@ -128,7 +130,7 @@ public sealed class PeerGameDB
     {
         lock (_gate)
         {
-            if (_peers.TryGetValue(id, out var record))
+            if (_peers.TryGetValue(id, out var record) && GameId.IsValid(details.Id))
             {
                 record.Files[details.Id] = details;
             }

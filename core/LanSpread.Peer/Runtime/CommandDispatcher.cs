@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using LanSpread.Core.Commands;
 using LanSpread.Core.Events;
+using LanSpread.Core.Model;
 using LanSpread.Peer.Download;
 using LanSpread.Peer.Library;
 using Microsoft.Extensions.Logging;
@@ -49,6 +50,13 @@ internal sealed class CommandDispatcher(RuntimeContext context, DownloadPipeline
 
     private void Dispatch(PeerCommand command, CancellationToken cancellationToken)
     {
+        // A game id becomes a directory name: one that breaks the rule never reaches the pipelines.
+        if (GameIdOf(command) is { } id && GameId.Problem(id) is { } problem)
+        {
+            context.Events.Publish(new CommandFailed(command.GetType().Name, $"'{GameId.Printable(id)}' is not a game id: {problem}"));
+            return;
+        }
+
         switch (command)
         {
             case ListGames:
@@ -105,6 +113,17 @@ internal sealed class CommandDispatcher(RuntimeContext context, DownloadPipeline
                 break;
         }
     }
+
+    private static string? GameIdOf(PeerCommand command) => command switch
+    {
+        GetGame c => c.Id ?? string.Empty,
+        FetchLatestFromPeers c => c.Id ?? string.Empty,
+        DownloadGameFiles c => c.Id ?? string.Empty,
+        CancelDownload c => c.Id ?? string.Empty,
+        InstallGame c => c.Id ?? string.Empty,
+        UninstallGame c => c.Id ?? string.Empty,
+        _ => null,
+    };
 
     private void Run(Func<Task> work)
     {

@@ -46,6 +46,8 @@ public static class PeerRuntime
         var directory = LocalLibrary.ValidateGameDirectory(gameDirectory, requireWritable: false);
         var logger = loggerFactory.CreateLogger("LanSpread.Peer.Runtime");
         var credentials = PeerIdentity.LoadOrCreate(options.DataDirectory);
+        var trusted = TrustedPeers.Load(options.DataDirectory, options.TrustedPeers);
+        var knownPeers = KnownPeers.Load(options.DataDirectory, loggerFactory.CreateLogger<KnownPeers>());
         var index = new LibraryIndex(Path.Combine(options.DataDirectory, "library-index.json"), loggerFactory.CreateLogger<LibraryIndex>());
         var scanner = new LibraryScanner(catalog, index, loggerFactory.CreateLogger<LibraryScanner>());
         var library = new LocalLibrary(directory, scanner, loggerFactory.CreateLogger<LocalLibrary>());
@@ -65,6 +67,8 @@ public static class PeerRuntime
             Operations = new OperationTracker(),
             LoggerFactory = loggerFactory,
             Stopping = stopping.Token,
+            KnownPeers = knownPeers,
+            TrustedPeers = trusted,
         };
         context.Connector = new PeerConnector(context);
 

@@ -58,6 +58,24 @@ public sealed class PeerRuntimeOptions
     /// <summary>Time a server allows a client to send its request.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// A client that takes none of the bytes the server sends for this long is dropped (nginx's
+    /// send_timeout): a reader that stalls, on purpose or not, frees its connection and buffer.
+    /// </summary>
+    public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Bytes of copy buffers the server spends on all transfers together: each transfer gets up to
+    /// 1 MiB while few run, less (down to 16 KiB) while many do, so memory does not grow with the number of clients.
+    /// </summary>
+    public int SendBufferBudget { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// Peer ids to download from exclusively (<c>--trust-peer</c>); the data directory's
+    /// <c>trusted-peers</c> file adds to them. Empty: every peer that verifies its id is used.
+    /// </summary>
+    public ISet<LanSpread.Core.Model.PeerId> TrustedPeers { get; } = new HashSet<LanSpread.Core.Model.PeerId>();
+
     public static string DefaultDataDirectory() =>
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create) is { Length: > 0 } local
             ? local

@@ -35,6 +35,12 @@ internal sealed class RuntimeContext
 
     public required CancellationToken Stopping { get; init; }
 
+    /// <summary>Peers remembered across restarts (identity-change warnings); null in component tests.</summary>
+    public Identity.KnownPeers? KnownPeers { get; init; }
+
+    /// <summary>When not empty, the only peers downloads may use.</summary>
+    public IReadOnlySet<Core.Model.PeerId> TrustedPeers { get; init; } = new HashSet<Core.Model.PeerId>();
+
     public PeerConnector Connector { get; set; } = null!;
 
     /// <summary>When each peer was last heard from by our server (its requests prove it alive).</summary>

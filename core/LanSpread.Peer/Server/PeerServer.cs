@@ -12,14 +12,27 @@ namespace LanSpread.Peer.Server;
 /// validated (version, type, game, path, range) and answered with a structured error when bad, so one
 /// bad client never affects the others. File bytes are read with positioned reads into one pooled
 /// buffer per stream and written raw after the response frame; no file is ever held in memory.
+/// Bounds: every write must complete within <see cref="PeerRuntimeOptions.SendTimeout"/> (a reader
+/// that takes nothing is dropped), and the copy buffers of all transfers share
+/// <see cref="PeerRuntimeOptions.SendBufferBudget"/>.
 /// </summary>
 internal sealed class PeerServer
 {
-    private const int CopyBufferSize = 1024 * 1024;
+    private const int MaxCopyBufferSize = 1024 * 1024;
+    private const int MinCopyBufferSize = 16 * 1024;
+    private const int TlsRecordOverhead = 64;
+
+    // A trim is worth it once the server held this many streams at once and falls back below the low mark.
+    private const int TrimHighWater = 32;
+    private const int TrimLowWater = 4;
 
     private readonly RuntimeContext _context;
     private readonly ILogger _logger;
     private readonly GameListHistory _listings = new();
+    private int _sending;
+    private int _streams;
+    private int _peakStreams;
+    private int _trimScheduled;
 
     public PeerServer(RuntimeContext context)
     {
@@ -51,6 +64,51 @@ internal sealed class PeerServer
     }
 
     internal async Task HandleAsync(IPeerStream stream, CancellationToken cancellationToken)
+    {
+        var streams = Interlocked.Increment(ref _streams);
+        if (streams > Volatile.Read(ref _peakStreams))
+        {
+            Volatile.Write(ref _peakStreams, streams);
+        }
+
+        try
+        {
+            await HandleStreamAsync(stream, cancellationToken);
+        }
+        finally
+        {
+            if (Interlocked.Decrement(ref _streams) <= TrimLowWater && Volatile.Read(ref _peakStreams) >= TrimHighWater
+                && Interlocked.Exchange(ref _trimScheduled, 1) == 0)
+            {
+                _ = TrimWhenQuietAsync(cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>After a burst (many streams, most now gone), hands the memory they used back to the system.</summary>
+    private async Task TrimWhenQuietAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            // Let the rest of the burst's connections close first; one trim covers them all.
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            var before = Environment.WorkingSet;
+            var managed = GC.GetGCMemoryInfo().TotalCommittedBytes;
+            MemoryTrim.Run();
+            Volatile.Write(ref _peakStreams, Volatile.Read(ref _streams));
+            _logger.LogInformation("Returned memory after a burst of clients: working set {Before} MiB -> {After} MiB (managed heap committed {Managed} MiB -> {ManagedAfter} MiB)",
+                before >> 20, Environment.WorkingSet >> 20, managed >> 20, GC.GetGCMemoryInfo().TotalCommittedBytes >> 20);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            Volatile.Write(ref _trimScheduled, 0);
+        }
+    }
+
+    private async Task HandleStreamAsync(IPeerStream stream, CancellationToken cancellationToken)
     {
         await using var _ = stream;
         Request request;
@@ -88,6 +146,10 @@ internal sealed class PeerServer
             {
                 stream.MarkCompleted();
             }
+        }
+        catch (SendTimeoutException ex)
+        {
+            _logger.LogInformation("Dropped {Peer} at {Remote} during {Type} of {Game}: {Error}", stream.RemotePeerId.Abbreviated, stream.RemoteEndPoint, request.Type, request.Game, ex.Message);
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException)
         {
@@ -190,31 +252,56 @@ internal sealed class PeerServer
             }
         }
 
-        await FrameCodec.WriteResponseAsync(stream.Stream, Ok() with { DataLength = length }, cancellationToken);
-        var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        var sending = Interlocked.Increment(ref _sending);
+        var (bufferSize, writeSize) = CopyBufferSize(sending);
+        var buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
+        using var send = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
+            send.CancelAfter(_context.Options.SendTimeout);
+            await FrameCodec.WriteResponseAsync(stream.Stream, Ok() with { DataLength = length }, send.Token);
             var position = offset;
             var end = offset + length;
             while (position < end)
             {
-                var want = (int)Math.Min(buffer.Length, end - position);
+                var want = (int)Math.Min(writeSize, end - position);
                 var read = await RandomAccess.ReadAsync(handle, buffer.AsMemory(0, want), position, cancellationToken);
                 if (read == 0)
                 {
                     throw new IOException($"'{request.Path}' shrank while being sent");
                 }
 
-                await stream.Stream.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                // The timer restarts with every write: a slow reader is fine, one that takes nothing is not.
+                send.CancelAfter(_context.Options.SendTimeout);
+                await stream.Stream.WriteAsync(buffer.AsMemory(0, read), send.Token);
                 position += read;
             }
 
-            await stream.Stream.FlushAsync(cancellationToken);
+            send.CancelAfter(_context.Options.SendTimeout);
+            await stream.Stream.FlushAsync(send.Token);
+        }
+        catch (OperationCanceledException) when (send.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new SendTimeoutException($"the client took no data for {_context.Options.SendTimeout.TotalSeconds:0.#}s");
         }
         finally
         {
+            Interlocked.Decrement(ref _sending);
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>
+    /// A share of the buffer budget: 1 MiB while few transfers run, a power of two down to 16 KiB while
+    /// many do. At the floor, writes are one TLS record's worth (16 KiB minus the record overhead) so
+    /// the TLS layer's own per-write buffers stay at 16 KiB too: a stalled reader then pins about
+    /// 48 KiB of buffers, not several times its share.
+    /// </summary>
+    private (int BufferSize, int WriteSize) CopyBufferSize(int transfers)
+    {
+        var share = Math.Clamp(_context.Options.SendBufferBudget / Math.Max(1, transfers), MinCopyBufferSize, MaxCopyBufferSize);
+        var size = (int)Math.Max(System.Numerics.BitOperations.RoundUpToPowerOf2((uint)share + 1) / 2, MinCopyBufferSize);
+        return (size, size == MinCopyBufferSize ? MinCopyBufferSize - TlsRecordOverhead : size);
     }
 
     private static Response Ok() => new(ProtocolConstants.Version, true);

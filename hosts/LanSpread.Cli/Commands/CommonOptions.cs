@@ -21,6 +21,8 @@ internal sealed class CommonOptions
 
     public Option<string[]> Peer { get; } = new("--peer") { HelpName = "HOST:PORT", Description = "A static peer HOST:PORT (repeatable)", AllowMultipleArgumentsPerToken = false };
 
+    public Option<string[]> TrustPeer { get; } = new("--trust-peer") { Description = "Download only from this peer id (repeatable; adds to the data directory's trusted-peers file)", AllowMultipleArgumentsPerToken = false };
+
     public Option<bool> NoMdns { get; } = new("--no-mdns") { Description = "Do not use mDNS discovery" };
 
     public Option<FileInfo?> Catalog { get; } = new("--catalog") { HelpName = "FILE", Description = "A catalog file that extends (or with \"replace\": true replaces) the bundled one" };
@@ -45,7 +47,7 @@ internal sealed class CommonOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Games, Data, Name, Listen, Peer, NoMdns, Catalog, Transport, Planner, Plugins, ChunkSize, Set, PingInterval, RescanInterval, LogLevel, Json })
+        foreach (var option in new Option[] { Games, Data, Name, Listen, Peer, TrustPeer, NoMdns, Catalog, Transport, Planner, Plugins, ChunkSize, Set, PingInterval, RescanInterval, LogLevel, Json })
         {
             command.Options.Add(option);
         }
@@ -87,6 +89,12 @@ internal sealed class CommonOptions
             }
         }
 
+        var trusted = new List<Core.Model.PeerId>();
+        foreach (var text in result.GetValue(TrustPeer) ?? [])
+        {
+            trusted.Add(Core.Model.PeerId.TryParse(text, out var id) ? id : throw new UsageException($"--trust-peer '{text}' is not a peer id ({Core.Model.PeerId.Length} base32 characters; 'lanspread peers' lists known ones)"));
+        }
+
         var ping = result.GetValue(PingInterval);
         var rescan = result.GetValue(RescanInterval);
         var data = result.GetValue(Data);
@@ -102,6 +110,7 @@ internal sealed class CommonOptions
             Name = result.GetValue(Name),
             Listen = listen,
             StaticPeers = peers,
+            TrustedPeers = trusted,
             NoMdns = result.GetValue(NoMdns),
             CatalogFile = result.GetValue(Catalog)?.FullName,
             Transport = result.GetValue(Transport),

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using LanSpread.Peer.Library;
+using LanSpread.Core.Model;
 
 namespace LanSpread.Cli.Commands;
 
@@ -11,13 +11,13 @@ internal static class GameArgument
 {
     public static Argument<string> Create()
     {
-        var game = new Argument<string>("GAME") { Description = "The game id (its folder name in the game directory, e.g. openttd)" };
+        var game = new Argument<string>("GAME") { Description = $"The game id (its folder name in the game directory, e.g. openttd: {GameId.Rule})" };
         game.Validators.Add(result =>
         {
             var id = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
-            if (!LibraryScanner.IsValidGameId(id))
+            if (GameId.Problem(id) is { } problem)
             {
-                result.AddError($"'{id}' is not a game id (a folder name: no '/', '\\', ':' or leading '.')");
+                result.AddError($"'{GameId.Printable(id)}' is not a game id: {problem}");
             }
         });
         return game;

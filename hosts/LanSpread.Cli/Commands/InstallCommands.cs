@@ -1,6 +1,5 @@
 using System.CommandLine;
 using LanSpread.Cli.Output;
-using LanSpread.Core.Composition;
 using LanSpread.Core.Unpacking;
 using LanSpread.Peer.Composition;
 using LanSpread.Peer.FileSystem;
@@ -50,7 +49,7 @@ internal static class InstallCommands
             IUnpacker unpacker;
             try
             {
-                unpacker = catalog.Select<IUnpacker>(PluginKind.Unpacker, null);
+                unpacker = UnpackerSet.From(catalog);
             }
             catch (PluginSelectionException ex)
             {

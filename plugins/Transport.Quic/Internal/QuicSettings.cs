@@ -56,6 +56,8 @@ internal static class QuicSettings
         LocallyInitiatedBidirectionalStream = options.InitialStreamReceiveWindow,
     };
 
+    // Mutual TLS, as over TCP: a client without a certificate is refused; any well-formed self-signed
+    // certificate names its peer (the id is its hash).
     private static bool ValidateClient(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors) =>
-        certificate is null || certificate.GetRawCertData().Length > 0;
+        certificate is not null && certificate.GetRawCertData().Length > 0;
 }

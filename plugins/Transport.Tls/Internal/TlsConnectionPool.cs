@@ -19,7 +19,7 @@ namespace LanSpread.Transport.Tls.Internal;
 /// </summary>
 internal sealed class TlsConnectionPool : ITransportConnection, ITransportConnectionState
 {
-    private readonly TransportCredentials _credentials;
+    private readonly SslClientAuthenticationOptions _clientOptions;
     private readonly TlsTransportOptions _options;
     private readonly ILogger _logger;
     // Most recently used last: reuse takes from the end, so the spares at the front age and are pruned.
@@ -34,7 +34,7 @@ internal sealed class TlsConnectionPool : ITransportConnection, ITransportConnec
     {
         RemoteEndPoint = endPoint;
         _expected = expected;
-        _credentials = credentials;
+        _clientOptions = TlsSettings.Client(credentials); // one certificate context for every connection of the pool
         _options = options;
         _logger = logger;
         _slots = new SemaphoreSlim(Math.Max(1, options.ConnectionsPerPeer));
@@ -185,7 +185,7 @@ internal sealed class TlsConnectionPool : ITransportConnection, ITransportConnec
         {
             await socket.ConnectAsync(RemoteEndPoint, timeout.Token);
             ssl = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
-            await ssl.AuthenticateAsClientAsync(TlsSettings.Client(_credentials), timeout.Token);
+            await ssl.AuthenticateAsClientAsync(_clientOptions, timeout.Token);
             var actual = TlsSettings.IdOf(ssl.RemoteCertificate);
             var expected = _expected;
             if (expected is { } id && id != actual)

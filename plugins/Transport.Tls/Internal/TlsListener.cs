@@ -1,7 +1,9 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Threading.Channels;
+using LanSpread.Core.Model;
 using LanSpread.Core.Transport;
 using Microsoft.Extensions.Logging;
 
@@ -10,23 +12,32 @@ namespace LanSpread.Transport.Tls.Internal;
 /// <summary>
 /// Accepts TCP connections, runs the TLS handshake (bounded in time) and turns each request on a
 /// connection into an <see cref="IPeerStream"/>. A connection carries one exchange at a time; the
-/// next request is only read once the previous stream was completed.
+/// next request is only read once the previous stream was completed. Resource bounds (nginx's
+/// limit_conn, Syncthing's per-device limits): connections in total, handshakes per address and
+/// connections per peer id are capped; what exceeds a cap is closed at once, so a hostile client
+/// costs a socket for a moment, never memory that grows with its persistence.
 /// </summary>
 internal sealed class TlsListener : ITransportListener
 {
     private readonly Socket _socket;
-    private readonly TransportCredentials _credentials;
+    private readonly SslServerAuthenticationOptions _serverOptions;
     private readonly TlsTransportOptions _options;
     private readonly ILogger _logger;
     private readonly Channel<IPeerStream> _accepted = Channel.CreateBounded<IPeerStream>(256);
     private readonly CancellationTokenSource _stop = new();
+    private readonly ConcurrentDictionary<PeerId, int> _perPeer = new();
+    private readonly ConcurrentDictionary<IPAddress, int> _handshaking = new();
+    private readonly ConcurrentDictionary<IPAddress, int> _perAddress = new();
+    private int _open;
     private int _disposed;
     private readonly Task _acceptLoop;
 
     private TlsListener(Socket socket, TransportCredentials credentials, TlsTransportOptions options, ILogger logger)
     {
         _socket = socket;
-        _credentials = credentials;
+        // One set of options (and so one certificate context) for every connection: built per
+        // connection it cost a TLS context each, about 100 KiB of native memory per open connection.
+        _serverOptions = TlsSettings.Server(credentials);
         _options = options;
         _logger = logger;
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
@@ -113,8 +124,58 @@ internal sealed class TlsListener : ITransportListener
                 continue;
             }
 
+            if (Interlocked.Increment(ref _open) > _options.MaxServerConnections)
+            {
+                Interlocked.Decrement(ref _open);
+                _logger.LogDebug("Refused a connection from {Remote}: {Max} connections open (tls.maxServerConnections)", client.RemoteEndPoint, _options.MaxServerConnections);
+                client.Dispose();
+                continue;
+            }
+
             client.NoDelay = true;
-            _ = Task.Run(() => ServeConnectionAsync(client));
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await ServeConnectionAsync(client);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _open);
+                }
+            });
+        }
+    }
+
+    /// <summary>Counts one more holder of <paramref name="key"/>; false (and nothing counted) when that would exceed <paramref name="max"/>.</summary>
+    private static bool TryEnter<TKey>(ConcurrentDictionary<TKey, int> counts, TKey key, int max)
+        where TKey : notnull
+    {
+        while (true)
+        {
+            var current = counts.GetOrAdd(key, 0);
+            if (current >= max)
+            {
+                return false;
+            }
+
+            if (counts.TryUpdate(key, current + 1, current))
+            {
+                return true;
+            }
+        }
+    }
+
+    private static void Leave<TKey>(ConcurrentDictionary<TKey, int> counts, TKey key)
+        where TKey : notnull
+    {
+        while (true)
+        {
+            var current = counts[key];
+            if (current <= 1 ? counts.TryRemove(new KeyValuePair<TKey, int>(key, current)) : counts.TryUpdate(key, current - 1, current))
+            {
+                return;
+            }
         }
     }
 
@@ -122,15 +183,42 @@ internal sealed class TlsListener : ITransportListener
     {
         var remote = (IPEndPoint)client.RemoteEndPoint!;
         var ssl = new SslStream(new NetworkStream(client, ownsSocket: true), leaveInnerStreamOpen: false);
+        PeerId? counted = null;
+        IPAddress? address = null;
         try
         {
-            using (var handshake = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token))
+            if (!TryEnter(_perAddress, remote.Address, _options.MaxConnectionsPerAddress))
             {
+                _logger.LogDebug("Refused a connection from {Remote}: that address holds {Max} already (tls.maxConnectionsPerAddress)", remote, _options.MaxConnectionsPerAddress);
+                return;
+            }
+
+            address = remote.Address;
+            if (!TryEnter(_handshaking, remote.Address, _options.MaxHandshakesPerAddress))
+            {
+                _logger.LogDebug("Refused a connection from {Remote}: {Max} handshakes from that address in progress", remote, _options.MaxHandshakesPerAddress);
+                return;
+            }
+
+            try
+            {
+                using var handshake = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
                 handshake.CancelAfter(_options.HandshakeTimeout);
-                await ssl.AuthenticateAsServerAsync(TlsSettings.Server(_credentials), handshake.Token);
+                await ssl.AuthenticateAsServerAsync(_serverOptions, handshake.Token);
+            }
+            finally
+            {
+                Leave(_handshaking, remote.Address);
             }
 
             var peer = TlsSettings.IdOf(ssl.RemoteCertificate);
+            if (!TryEnter(_perPeer, peer, _options.MaxConnectionsPerPeer))
+            {
+                _logger.LogDebug("Refused a connection from peer {Peer} at {Remote}: it already holds {Max} (tls.maxConnectionsPerPeer)", peer.Abbreviated, remote, _options.MaxConnectionsPerPeer);
+                return;
+            }
+
+            counted = peer;
             var first = new byte[1];
             while (!_stop.IsCancellationRequested)
             {
@@ -164,6 +252,16 @@ internal sealed class TlsListener : ITransportListener
         }
         finally
         {
+            if (counted is { } id)
+            {
+                Leave(_perPeer, id);
+            }
+
+            if (address is not null)
+            {
+                Leave(_perAddress, address);
+            }
+
             await ssl.DisposeAsync();
         }
     }

@@ -13,8 +13,8 @@ internal static class TlsSettings
     {
         EnabledSslProtocols = SslProtocols.Tls13,
         ServerCertificateContext = SslStreamCertificateContext.Create(credentials.Certificate, additionalCertificates: null, offline: true),
-        // Clients present their own certificate so the server learns their id, but anonymous clients
-        // (openssl s_client, curl) are served too: the LAN trust model protects clients, not servers.
+        // Mutual TLS: every client presents its peer certificate, so the server knows which peer it
+        // serves (per-peer connection caps, logs). Anonymous clients are refused in the handshake.
         ClientCertificateRequired = true,
         RemoteCertificateValidationCallback = ValidateClient,
         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
@@ -31,10 +31,10 @@ internal static class TlsSettings
         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
     };
 
-    // Clients are identified by their certificate's hash, not authenticated: anonymous clients and any
-    // well-formed self-signed certificate are accepted (the LAN trust model protects clients).
+    // Clients are identified by their certificate's hash (self-signed, so the chain is not checked):
+    // a certificate is required, any well-formed one names its peer.
     private static bool ValidateClient(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors) =>
-        certificate is null || certificate.GetRawCertData().Length > 0;
+        certificate is not null && certificate.GetRawCertData().Length > 0;
 
     public static PeerId IdOf(X509Certificate? certificate) =>
         certificate is null ? default : PeerId.FromCertificate(certificate.GetRawCertData());

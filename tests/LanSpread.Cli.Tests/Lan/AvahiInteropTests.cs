@@ -24,7 +24,7 @@ public sealed class AvahiInteropTests(ITestOutputHelper output)
 
         var alphaData = temp.Sub("alpha-data");
         var alphaId = PeerIdentity.LoadOrCreate(alphaData).PeerId;
-        var alpha = lan.Run("alpha", ["serve", "--games", temp.Sub("alpha-games"), "--data", alphaData, "--name", "alpha", "--set", "mdns.queryIntervalMs=2000"]);
+        var alpha = lan.Run("alpha", ["serve", "--games", temp.Sub("alpha-games"), "--data", alphaData, "--name", "alpha", "--set", "mdns.queryInterval=00:00:02"]);
 
         // 1. avahi-browse resolves our service and its TXT record.
         string browse = string.Empty;
@@ -108,12 +108,14 @@ public sealed class AvahiInteropTests(ITestOutputHelper output)
                 await Task.Delay(100);
             }
 
-            if (File.Exists("/run/avahi-daemon/pid"))
-            {
-                File.Delete("/run/avahi-daemon/pid"); // stale from a killed earlier run; a live daemon would hold port 5353 on the host, not in our namespace
-            }
-
-            var daemon = lan.RunRaw(host, "avahi-daemon", ["-f", daemonConfig, "--no-drop-root", "--no-chroot", "--no-rlimits", "--no-proc-title"], avahi._environment);
+            // avahi-daemon's pid file and socket live at a compiled-in path, /run/avahi-daemon/: give the test
+            // daemon its own (a tmpfs in a private mount namespace), so it neither meets nor touches the
+            // host's daemon or a stale pid file from a killed earlier run.
+            var daemon = lan.RunRaw(host, "unshare", [
+                "--mount", "--propagation", "private", "sh", "-c",
+                "mkdir -p /run/avahi-daemon && mount -t tmpfs lanspread-avahi /run/avahi-daemon && exec avahi-daemon \"$@\"", "avahi-daemon",
+                "-f", daemonConfig, "--no-drop-root", "--no-chroot", "--no-rlimits", "--no-proc-title",
+            ], avahi._environment);
             avahi._processes.Add(daemon);
             for (var i = 0; i < 50; i++)
             {

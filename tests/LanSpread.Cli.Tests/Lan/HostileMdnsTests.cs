@@ -21,7 +21,7 @@ public sealed class HostileMdnsTests(ITestOutputHelper output)
         lan.AddHost("alpha");
         lan.AddHost("attacker");
         lan.AddHost("bravo");
-        var alpha = lan.Run("alpha", ["serve", "--games", temp.Sub("alpha-games"), "--data", temp.Sub("alpha-data"), "--name", "alpha", "--set", "mdns.queryIntervalMs=2000"]);
+        var alpha = lan.Run("alpha", ["serve", "--games", temp.Sub("alpha-games"), "--data", temp.Sub("alpha-data"), "--name", "alpha", "--set", "mdns.queryInterval=00:00:02"]);
         await Task.Delay(1500);
 
         var packets = temp.Sub("packets");

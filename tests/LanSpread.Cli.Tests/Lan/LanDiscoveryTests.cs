@@ -24,7 +24,7 @@ public sealed class LanDiscoveryTests(ITestOutputHelper output)
         var alphaGames = temp.Sub("alpha-games");
         GameFixture.Create(alphaGames, "bfbc2", "20100302", new Dictionary<string, byte[]> { ["bin/bc2.exe"] = GameFixture.Bytes(100_000, 1) });
 
-        string[] Serve(string name, string games) => ["serve", "--games", games, "--data", temp.Sub($"{name}-data"), "--name", name, "--ping-interval", "1", "--set", "mdns.queryIntervalMs=2000"];
+        string[] Serve(string name, string games) => ["serve", "--games", games, "--data", temp.Sub($"{name}-data"), "--name", name, "--ping-interval", "1", "--set", "mdns.queryInterval=00:00:02"];
         var alpha = lan.Run("alpha", Serve("alpha", alphaGames));
         var bravoStart = DateTime.UtcNow;
         var bravo = lan.Run("bravo", Serve("bravo", temp.Sub("bravo-games")));

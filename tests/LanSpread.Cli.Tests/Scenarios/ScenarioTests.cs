@@ -153,9 +153,13 @@ public sealed class ScenarioTests(ScenarioLan lan, ITestOutputHelper output) : I
             Frame("""{"v":1,"type":"GetGameFileChunk","game":"cs16","path":"cs16.eti","offset":-5,"length":10}"""),
         };
         var codes = new List<string>();
+        // Mutual TLS: the hand-made client presents a peer certificate like every peer does.
+        var certificates = Fresh("deep-small-client", "s10-cert");
+        LanSpread.Peer.Identity.PeerIdentity.LoadOrCreate(certificates);
+        var credentials = $"-cert {certificates}/{LanSpread.Peer.Identity.PeerIdentity.CertificateFile} -key {certificates}/{LanSpread.Peer.Identity.PeerIdentity.KeyFile}";
         foreach (var frame in frames)
         {
-            using var process = lan.Lan.RunRaw("deep-small-client", "bash", ["-c", $"(printf '{frame}'; sleep 1) | openssl s_client -connect {target} -tls1_3 -quiet -no_ign_eof 2>/dev/null | head -c 400"]);
+            using var process = lan.Lan.RunRaw("deep-small-client", "bash", ["-c", $"(printf '{frame}'; sleep 1) | openssl s_client -connect {target} -tls1_3 {credentials} -quiet -no_ign_eof 2>/dev/null | head -c 400"]);
             var reply = await process.StandardOutput.ReadToEndAsync();
             await process.WaitForExitAsync();
             codes.Add(reply);
@@ -262,7 +266,7 @@ public sealed class ScenarioTests(ScenarioLan lan, ITestOutputHelper output) : I
 
     private async Task<CliProcess> ServeAsync(string host, string? games = null, params string[] extra)
     {
-        var process = Start(host, ["serve", "--games", games ?? lan.Games(host), "--data", lan.Data(host), "--name", host, "--ping-interval", "1", "--set", "mdns.queryIntervalMs=2000", .. extra]);
+        var process = Start(host, ["serve", "--games", games ?? lan.Games(host), "--data", lan.Data(host), "--name", host, "--ping-interval", "1", "--set", "mdns.queryInterval=00:00:02", .. extra]);
         await process.WaitForStderrAsync("serving", TimeSpan.FromSeconds(30));
         return process;
     }

@@ -81,7 +81,9 @@ public sealed class MonitorTests : IAsyncLifetime
     {
         var claim = _context.Operations.TryBegin("cs16", "download")!;
         File.Delete(Path.Combine(Games, "cs16", "version.ini"));
-        await Task.Delay(TimeSpan.FromSeconds(2.5)); // debounce and fallback scans pass meanwhile
+        // The watcher's debounce and a whole fallback scan run meanwhile: both would have reported it.
+        var scans = _monitor.FullScans;
+        await Poll.UntilAsync(() => _monitor.FullScans >= scans + 2, TimeSpan.FromSeconds(15), "two fallback scans");
         Assert.True(_context.Library.Find("cs16")!.Game.IsDownloaded);
         Assert.DoesNotContain(_log.OfType<LocalLibraryChanged>(), e => e.Games.Any(g => g.Id == "cs16" && !g.IsDownloaded));
 
@@ -102,7 +104,9 @@ public sealed class MonitorTests : IAsyncLifetime
     [Fact]
     public async Task Nothing_changed_means_no_LocalLibraryChanged()
     {
-        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        // A whole fallback scan (started after the watchers were attached) has run and found nothing new.
+        var scans = _monitor.FullScans;
+        await Poll.UntilAsync(() => _monitor.FullScans >= scans + 2, TimeSpan.FromSeconds(15), "two fallback scans");
         Assert.Empty(_log.OfType<LocalLibraryChanged>());
         Assert.True(_monitor.FullScans >= 1);
     }

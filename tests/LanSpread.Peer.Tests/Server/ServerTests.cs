@@ -193,7 +193,11 @@ public sealed class ServerTests(ServerFixture fixture, ITestOutputHelper output)
     [Fact]
     public async Task Openssl_completes_a_tls13_handshake_with_a_running_peer()
     {
-        var info = new ProcessStartInfo("openssl", ["s_client", "-connect", $"127.0.0.1:{fixture.Server.EndPoint.Port}", "-tls1_3", "-brief"])
+        // Mutual TLS: openssl presents a peer certificate, as every peer does.
+        var certificates = fixture.Temp.Sub("openssl-client");
+        LanSpread.Peer.Identity.PeerIdentity.LoadOrCreate(certificates);
+        var info = new ProcessStartInfo("openssl", ["s_client", "-connect", $"127.0.0.1:{fixture.Server.EndPoint.Port}", "-tls1_3", "-brief",
+            "-cert", Path.Combine(certificates, LanSpread.Peer.Identity.PeerIdentity.CertificateFile), "-key", Path.Combine(certificates, LanSpread.Peer.Identity.PeerIdentity.KeyFile)])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,

@@ -58,7 +58,8 @@ public sealed class PluginCatalogTests : IClassFixture<ExternalPlugin>
         var contract = tls.GetType().GetInterfaces().Single(i => i.Name == nameof(ITransport));
         Assert.Same(typeof(ITransport), contract);
         var export = tls.GetType().GetCustomAttributes(inherit: false).OfType<ExportAttribute>().Single();
-        Assert.Same(typeof(ExportAttribute).Assembly, export.GetType().BaseType!.Assembly);
+        Assert.Same(typeof(ExportPluginAttribute), export.GetType().BaseType);
+        Assert.Same(typeof(ExportAttribute), export.GetType().BaseType!.BaseType);
         Assert.Same(AssemblyLoadContext.Default, AssemblyLoadContext.GetLoadContext(contract.Assembly));
     }
 

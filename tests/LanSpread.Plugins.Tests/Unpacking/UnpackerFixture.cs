@@ -10,7 +10,7 @@ namespace LanSpread.Plugins.Tests.Unpacking;
 public sealed class UnpackerFixture : IDisposable
 {
     private readonly PluginCatalog _catalog = PeerHost.LoadPlugins([], NullLoggerFactory.Instance);
-    private readonly PluginCatalog _general = PeerHost.LoadPlugins([], NullLoggerFactory.Instance, new Dictionary<string, string> { ["rar.storedFastPath"] = "0" });
+    private readonly PluginCatalog _general = PeerHost.LoadPlugins([], NullLoggerFactory.Instance, new Dictionary<string, string> { ["rar.useStoredFastPath"] = "false" });
 
     public IUnpacker Rar => _catalog.Select<IUnpacker>(PluginKind.Unpacker, "rar");
 

@@ -1,0 +1,86 @@
+using System.Net;
+using LanSpread.Core.Transport;
+using LanSpread.Peer.Identity;
+using LanSpread.Peer.Protocol;
+using LanSpread.TestKit;
+
+namespace LanSpread.Peer.Tests.Security;
+
+/// <summary>
+/// A small hostile peer: the real TLS transport and frame codec, answers scripted by the test (any
+/// game ids, any file lists). Requests it has no script for get an "unknown request" error.
+/// </summary>
+internal sealed class HostilePeer : IAsyncDisposable
+{
+    private readonly ITransportListener _listener;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+    private readonly Func<Request, Response?> _answer;
+
+    private HostilePeer(ITransportListener listener, TransportCredentials credentials, Func<Request, Response?> answer)
+    {
+        _listener = listener;
+        _answer = answer;
+        Credentials = credentials;
+        _loop = Task.Run(AcceptAsync);
+    }
+
+    public TransportCredentials Credentials { get; }
+
+    public IPEndPoint EndPoint => new(IPAddress.Loopback, _listener.LocalEndPoint.Port);
+
+    public int Requests;
+
+    public static async Task<HostilePeer> StartAsync(TestPeer host, TempDir temp, Func<Request, Response?> answer, string? data = null)
+    {
+        var credentials = PeerIdentity.LoadOrCreate(data ?? temp.Sub("hostile-" + Guid.NewGuid().ToString("N")[..6]));
+        var transport = host.Host.Transport;
+        var listener = await transport.ListenAsync(new IPEndPoint(IPAddress.Loopback, 0), credentials, default);
+        return new HostilePeer(listener, credentials, answer);
+    }
+
+    public static Response Ok() => new(ProtocolConstants.Version, true);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _listener.DisposeAsync();
+        try
+        {
+            await _loop;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task AcceptAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            var stream = await _listener.AcceptStreamAsync(_stop.Token);
+            if (stream is null)
+            {
+                return;
+            }
+
+            _ = Task.Run(async () =>
+            {
+                await using var _ = stream;
+                try
+                {
+                    var request = await FrameCodec.ReadRequestAsync(stream.Stream, _stop.Token);
+                    Interlocked.Increment(ref Requests);
+                    var response = _answer(request) ?? Response.Failure(ErrorCode.UnknownRequest, "not scripted");
+                    await FrameCodec.WriteResponseAsync(stream.Stream, response, _stop.Token);
+                    stream.MarkCompleted();
+                }
+                catch (Exception ex) when (ex is IOException or OperationCanceledException or ProtocolException or ObjectDisposedException)
+                {
+                }
+            });
+        }
+    }
+}

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One command for P1–P5 (DESIGN E), each against a real baseline run in the same invocation:
+# One command for P1–P5 (DESIGN E) and P8 (issue 13, bench/p8.sh), each against a real baseline run in the same invocation:
 #   bash bench/run.sh            full run (1 GiB and 4 GiB workloads, 3 interleaved runs each)
 #   bash bench/run.sh --quick    smaller workloads, 1 run (CI proves it still works)
 # Prints a table of medians and ratios and writes it to bench/results/latest.md.
@@ -15,6 +15,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 need=()
 command -v nginx >/dev/null 2>&1 || need+=(nginx-light)
 command -v curl >/dev/null 2>&1 || need+=(curl)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v bsdtar >/dev/null 2>&1 || need+=(libarchive-tools)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v tc >/dev/null 2>&1 || need+=(iproute2)
@@ -65,7 +66,8 @@ NGINX
 nginx -c "$W/nginx/nginx.conf" -p "$W/nginx"
 "$LS" serve --games "$SEED" --data "$W/serve-data" --name seeder --listen 127.0.0.1:18420 --no-mdns --log-level Warning >/dev/null 2>"$W/serve.err" &
 PIDS+=($!); disown
-for _ in $(seq 100); do grep -q . "$W/serve.err" 2>/dev/null && break; curl -sf -o /dev/null telnet://127.0.0.1:18420 --max-time 0.1 && break; sleep 0.1; done
+# The seeder hashes its library (content manifests) before it listens: wait for the port, up to 2 min.
+for _ in $(seq 1200); do (echo >/dev/tcp/127.0.0.1/18420) 2>/dev/null && break; sleep 0.1; done
 sleep 1
 
 get_run() { # $1 game $2 dir → prints "wall transfer rss_kib"
@@ -160,6 +162,10 @@ if [ "$(id -u)" = 0 ]; then
   P5_LINE="| P5 | mDNS discovery (process start → seen) / pruning (SIGKILL → PeerLost), ping 1 s | ${DISC} s / ${PRUNE} s | bar 2 s / 3 intervals (3 s) | $( awk -v d="$DISC" -v p="$PRUNE" 'BEGIN {print (d<=2 && p<=3) ? "met" : "not met"}') |"
 fi
 
+# ---------------------------------------------------------------- P8: content manifest (loopback)
+echo "== P8: manifest hashing, resumed download, delta update"
+P8_ROWS=$(LS="$LS" BENCH="$W/benchbin/LanSpread.Bench.dll" W="$W" SIZE="$BIG" bash bench/p8.sh)
+
 RESULT=$(cat <<TABLE
 | id | workload | LanSpread (median of $RUNS) | baseline (same run) | ratio |
 |---|---|---|---|---|
@@ -169,6 +175,7 @@ ${P2_LINE}
 | P3 | install (unpack) of the ${BIG} MiB stored RAR5 | ${UNP} s | bsdtar -xf ${TAR} s | $(ratio "$UNP" "$TAR")× (bar ≤ 1.25×) |
 | P4 | peak RSS of the downloading process: ${BIG} MiB / ${HUGE} MiB | $((R1/1024)) MiB / $((R4/1024)) MiB | bar ≤ 150 MiB, ${HUGE} MiB ≤ 1.10 × ${BIG} MiB | $(ratio "$R4" "$R1")× |
 ${P5_LINE}
+${P8_ROWS}
 TABLE
 )
 mkdir -p bench/results

@@ -1,18 +1,34 @@
+using System.Diagnostics;
 using System.Globalization;
 using LanSpread.Bench;
 using LanSpread.Cli.Demo;
+using LanSpread.Peer.Library;
 
-// make-game GAMES_DIR ID SIZE_MB FILES: a game root GAMES_DIR/ID with ID.eti (stored RAR5 of FILES
-// files totalling SIZE_MB MiB of incompressible data, streamed, never held in memory) and version.ini.
-if (args.Length != 5 || args[0] != "make-game")
+// make-game GAMES_DIR ID SIZE_MB FILES [CHANGED VERSION]: a game root GAMES_DIR/ID with ID.eti (stored
+// RAR5 of FILES files totalling SIZE_MB MiB of incompressible data, streamed, never held in memory) and
+// version.ini. With CHANGED, file number CHANGED gets other content and 10% more bytes (an update that
+// changed one file in the middle of the archive) and version.ini says VERSION.
+// hash FILE [AVG_MIB]: content-defined chunking + SHA-256 of a file as the scanner does it; prints
+// "bytes seconds chunks".
+if (args.Length >= 2 && args[0] == "hash")
 {
-    Console.Error.WriteLine("usage: LanSpread.Bench make-game GAMES_DIR ID SIZE_MB FILES");
+    var chunking = ContentChunking.FromAverage((args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 4) * 1024 * 1024);
+    var stopwatch = Stopwatch.StartNew();
+    var chunks = ContentChunker.ChunkFile(args[1], chunking);
+    Console.WriteLine(FormattableString.Invariant($"{chunks.Sum(c => c.Length)} {stopwatch.Elapsed.TotalSeconds:0.000} {chunks.Count}"));
+    return 0;
+}
+
+if (args.Length is not (5 or 7) || args[0] != "make-game")
+{
+    Console.Error.WriteLine("usage: LanSpread.Bench make-game GAMES_DIR ID SIZE_MB FILES [CHANGED VERSION] | hash FILE [AVG_MIB]");
     return 2;
 }
 
 var root = Path.Combine(args[1], args[2]);
 var total = long.Parse(args[3], CultureInfo.InvariantCulture) * 1024 * 1024;
 var files = int.Parse(args[4], CultureInfo.InvariantCulture);
+var changed = args.Length == 7 ? int.Parse(args[5], CultureInfo.InvariantCulture) : -1;
 Directory.CreateDirectory(root);
 using (var writer = new StoredRar5Writer(Path.Combine(root, args[2] + ".eti")))
 {
@@ -20,11 +36,16 @@ using (var writer = new StoredRar5Writer(Path.Combine(root, args[2] + ".eti")))
     for (var i = 0; i < files; i++)
     {
         var size = i == files - 1 ? total - each * (files - 1) : each;
-        using var content = new RandomStream(size, i);
+        if (i == changed)
+        {
+            size += size / 10;
+        }
+
+        using var content = new RandomStream(size, i == changed ? 1_000_003 + i : i);
         writer.AddFile($"data/{i / 100:D3}/file{i:D5}.bin", content, size);
     }
 }
 
-File.WriteAllText(Path.Combine(root, "version.ini"), "1\n");
+File.WriteAllText(Path.Combine(root, "version.ini"), (args.Length == 7 ? args[6] : "1") + "\n");
 Console.WriteLine(root);
 return 0;

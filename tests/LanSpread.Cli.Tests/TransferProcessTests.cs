@@ -100,7 +100,7 @@ public sealed class TransferProcessTests
         await get.WaitForExitAsync(TimeSpan.FromMinutes(2));
         Assert.Equal(5, get.ExitCode);
         Assert.Contains("\"DownloadGameFilesFailed\"", get.Stdout, StringComparison.Ordinal);
-        Assert.False(File.Exists(Path.Combine(clientRoot, "version.ini")));
+        Assert.Equal("1", File.ReadAllText(Path.Combine(clientRoot, "version.ini")).Trim()); // the update was staged: the held version stays
         Assert.False(File.Exists(Path.Combine(clientRoot, ".version.ini.tmp")));
         Assert.False(File.Exists(Path.Combine(clientRoot, ".version.ini.discarded")));
         Assert.Equal([1], File.ReadAllBytes(Path.Combine(clientRoot, "local", "old.txt")));

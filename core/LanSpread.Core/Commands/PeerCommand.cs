@@ -16,4 +16,5 @@ namespace LanSpread.Core.Commands;
 [JsonDerivedType(typeof(SetGameDir), nameof(SetGameDir))]
 [JsonDerivedType(typeof(GetPeerCount), nameof(GetPeerCount))]
 [JsonDerivedType(typeof(CancelDownload), nameof(CancelDownload))]
+[JsonDerivedType(typeof(DiscardDownload), nameof(DiscardDownload))]
 public abstract record PeerCommand;

@@ -4,4 +4,5 @@ namespace LanSpread.Core.Model;
 /// <param name="Id">The game id.</param>
 /// <param name="Version">The version (content of <c>version.ini</c>).</param>
 /// <param name="Files">Every served entry, <c>version.ini</c> included.</param>
-public sealed record GameDetails(string Id, string Version, IReadOnlyList<GameFileDescription> Files);
+/// <param name="Manifest">The content manifest of that version (chunks and hashes); null only from a peer that has none.</param>
+public sealed record GameDetails(string Id, string Version, IReadOnlyList<GameFileDescription> Files, GameManifest? Manifest = null);

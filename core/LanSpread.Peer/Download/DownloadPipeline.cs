@@ -1,10 +1,12 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Security.Cryptography;
 using LanSpread.Core.Events;
 using LanSpread.Core.Model;
 using LanSpread.Core.Planning;
 using LanSpread.Peer.FileSystem;
+using LanSpread.Peer.Library;
 using LanSpread.Peer.Peers;
 using LanSpread.Peer.Runtime;
 using Microsoft.Extensions.Logging;
@@ -12,14 +14,23 @@ using Microsoft.Extensions.Logging;
 namespace LanSpread.Peer.Download;
 
 /// <summary>
-/// The puller (DESIGN A.7):
+/// The puller (DESIGN A.7, F.1):
 /// <code>
-/// GetGame/FetchLatest ─► GetGame on peers with the latest version ─► PeerGameDB file lists ─► GotGameFiles
-/// DownloadGameFiles ─► claim game ─► park version.ini ─► size files ─► DownloadGameFilesBegin
-///   ─► IChunkPlanner plan over peers with the latest version
-///   ─► per peer: K chunk requests in flight, one stream each, positioned writes at the chunk offset
+/// GetGame/FetchLatest ─► GetGame on peers with the latest version ─► per peer: version matches its announcement,
+///   manifest valid, version.ini verified and equal to the version (else PeerSkipped, next version)
+///   ─► the digest most peers agree on (others PeerSkipped) ─► GotGameFiles
+/// DownloadGameFiles ─► claim game ─► no downgrade unless asked ─► rescan own root (cached chunks)
+///   ─► per file: unchanged here ─► keep │ else staged in .lanspread.partial/: chunk recorded in
+///      .lanspread.progress (same digest) ─► keep │ same SHA-256 anywhere in the old files ─► local copy, verified
+///      │ else fetch ─► nothing to fetch and version.ini equal ─► GameUpToDate
+///   ─► DownloadGameFilesBegin ─► IChunkPlanner plan over the peers with the chosen manifest
+///   ─► per peer: K chunk requests in flight, one stream each, hashed from the buffer that is written
+///      ─► SHA-256 equal ─► progress record (batched, fsync'd) ─► ChunkCompleted
+///      ─► mismatch ─► ChunkRejected + PeerBanned, chunk back to the others
 ///   ─► failed/orphaned chunks ─► retry rounds (≤ MaxRetryCount) on peers that still answer
-///   ─► version.ini (held in memory) ─► .version.ini.tmp ─► flush ─► rename ─► Finished ─► install
+///   ─► park version.ini ─► staged files renamed into place ─► record dropped
+///   ─► verified version.ini ─► .version.ini.tmp ─► flush ─► rename ─► Finished ─► install
+/// Cancel pauses (staged chunks and record stay; the old version stays whole and served); DiscardDownload deletes them.
 /// </code>
 /// </summary>
 internal sealed class DownloadPipeline
@@ -32,6 +43,7 @@ internal sealed class DownloadPipeline
     private readonly RuntimeContext _context;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, DownloadJob> _jobs = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ChosenContent> _chosen = new(StringComparer.Ordinal);
 
     public DownloadPipeline(RuntimeContext context)
     {
@@ -39,49 +51,126 @@ internal sealed class DownloadPipeline
         _logger = context.LoggerFactory.CreateLogger<DownloadPipeline>();
     }
 
-    /// <summary>Asks the peers with the latest version for the game's files (GetGame and FetchLatestFromPeers).</summary>
+    /// <summary>Asks the peers with the latest version for the game's details (GetGame and FetchLatestFromPeers) and settles on one manifest.</summary>
     public async Task FetchDetailsAsync(string game, CancellationToken cancellationToken)
     {
         var db = _context.PeerGameDb;
-        var version = db.LatestVersion(game);
-        var peers = db.PeersWithLatest(game).Select(p => _context.Connector.Find(p.PeerId)).OfType<PeerClient>().ToList();
-        if (version is null || peers.Count == 0)
+        // Each pass skips the peers whose details disagree with what they announce; the next pass then
+        // sees the latest version among the honest ones.
+        for (var pass = 0; pass < 8; pass++)
         {
-            _context.Events.Publish(new NoPeersHaveGame(game));
+            var version = db.LatestVersion(game);
+            var peers = db.PeersWithLatest(game).Select(p => _context.Connector.Find(p.PeerId)).OfType<PeerClient>().ToList();
+            if (version is null || peers.Count == 0)
+            {
+                break;
+            }
+
+            var answers = await Task.WhenAll(peers.Select(peer => CheckPeerAsync(peer, game, version, cancellationToken)));
+            var valid = answers.Where(a => a.Details is not null).ToList();
+            if (valid.Count == 0)
+            {
+                if (answers.Any(a => a.Skipped))
+                {
+                    continue;
+                }
+
+                break;
+            }
+
+            // Peers with the same version but other bytes are not mixed: the digest most agree on wins.
+            var groups = valid.GroupBy(a => a.Details!.Manifest?.Digest ?? string.Empty)
+                .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).ToList();
+            var chosen = groups[0].ToList();
+            foreach (var other in groups.Skip(1).SelectMany(g => g))
+            {
+                _context.Events.Publish(new PeerSkipped(game, other.Peer.Name, other.Peer.Id,
+                    $"its manifest of version {version} ({ManifestCodec.Abbreviate(other.Details!.Manifest?.Digest)}) differs from the one {chosen.Count} peer(s) agree on ({ManifestCodec.Abbreviate(groups[0].Key)})"));
+            }
+
+            var details = chosen[0].Details!;
+            if (details.Manifest is not null)
+            {
+                _chosen[game] = new ChosenContent(details.Manifest, chosen.Select(a => a.Peer).ToList(), chosen[0].Sentinel);
+            }
+
+            var files = chosen.SelectMany(a => a.Details!.Files)
+                .GroupBy(f => f.RelativePath, StringComparer.Ordinal)
+                .Select(g => g.First())
+                .OrderBy(f => f.RelativePath, StringComparer.Ordinal)
+                .ToList();
+            _context.Events.Publish(new GotGameFiles(game, version, files, chosen.Select(a => a.Peer.Ref).ToList(), details.Manifest?.Digest));
             return;
         }
 
-        var answers = await Task.WhenAll(peers.Select(async peer =>
+        _context.Events.Publish(new NoPeersHaveGame(game));
+    }
+
+    /// <summary>
+    /// One peer's details for a game, judged: the version must be the announced one, the manifest valid,
+    /// and <c>version.ini</c> (fetched, small) must match its manifest entry and say that version.
+    /// </summary>
+    private async Task<(PeerClient Peer, GameDetails? Details, byte[]? Sentinel, bool Skipped)> CheckPeerAsync(PeerClient peer, string game, string version, CancellationToken cancellationToken)
+    {
+        GameDetails details;
+        try
+        {
+            details = await peer.GetGameAsync(game, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _logger.LogInformation("{Peer} did not give the files of {Game}: {Error}", peer.Name, game, ex.Message);
+            return (peer, null, null, false);
+        }
+
+        string? problem = null;
+        byte[]? sentinel = null;
+        if (details.Version != version)
+        {
+            problem = $"it announces version {version} but its details say '{details.Version}'";
+        }
+        else if (ManifestCodec.Validate(details.Manifest, version, _context.Library.RootOf(game)) is { } invalid)
+        {
+            problem = $"invalid manifest: {invalid}";
+        }
+        else if (details.Manifest!.Files.FirstOrDefault(f => f.RelativePath == GameRootLayout.VersionFile) is { } entry)
         {
             try
             {
-                var details = await peer.GetGameAsync(game, cancellationToken);
-                db.SetFiles(peer.Id, details);
-                return (peer, details);
+                sentinel = entry.Size > MaxSentinelBytes ? null : await peer.FetchBytesAsync(game, GameRootLayout.VersionFile, entry.Size, cancellationToken);
+                if (sentinel is null || !Matches(entry, sentinel))
+                {
+                    problem = $"its {GameRootLayout.VersionFile} does not match its manifest";
+                }
+                else if (LibraryScanner.ParseVersion(sentinel) != version)
+                {
+                    problem = $"it announces version {version} but its {GameRootLayout.VersionFile} says '{LibraryScanner.ParseVersion(sentinel)}'";
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                _logger.LogInformation("{Peer} did not give the files of {Game}: {Error}", peer.Name, game, ex.Message);
-                return (peer, (GameDetails?)null);
+                _logger.LogInformation("{Peer} did not give {File} of {Game}: {Error}", peer.Name, GameRootLayout.VersionFile, game, ex.Message);
+                return (peer, null, null, false);
             }
-        }));
-
-        var matching = answers.Where(a => a.Item2 is not null && a.Item2.Version == version).ToList();
-        if (matching.Count == 0)
-        {
-            _context.Events.Publish(new NoPeersHaveGame(game));
-            return;
         }
 
-        // Merge: the union of the lists of the latest version (peers normally agree exactly).
-        var files = matching.SelectMany(a => a.Item2!.Files)
-            .GroupBy(f => f.RelativePath, StringComparer.Ordinal)
-            .Select(g => g.First())
-            .OrderBy(f => f.RelativePath, StringComparer.Ordinal)
-            .ToList();
-        _context.Events.Publish(new GotGameFiles(game, version, files, matching.Select(a => a.peer.Ref).ToList()));
+        if (problem is null)
+        {
+            _context.PeerGameDb.SetFiles(peer.Id, details);
+            return (peer, details, sentinel, false);
+        }
+
+        _logger.LogWarning("{Peer} is skipped for {Game}: {Problem}", peer.Name, game, problem);
+        _context.PeerGameDb.Skip(peer.Id, game, problem);
+        _context.Events.Publish(new PeerSkipped(game, peer.Name, peer.Id, problem));
+        return (peer, null, null, true);
     }
 
+    private static bool Matches(ManifestFile entry, byte[] content) =>
+        content.Length == entry.Size
+        && entry.Chunks.All(c => Convert.ToHexStringLower(SHA256.HashData(content.AsSpan((int)c.Offset, (int)c.Length))) == c.Sha256);
+
+    /// <summary>Pauses a running download (its verified chunks stay).</summary>
     public bool Cancel(string game, string reason)
     {
         if (!_jobs.TryGetValue(game, out var job))
@@ -94,23 +183,50 @@ internal sealed class DownloadPipeline
         return true;
     }
 
-    /// <summary>Runs a whole download; returns true when the sentinel was committed.</summary>
-    public async Task<bool> DownloadAsync(string game, IReadOnlyList<GameFileDescription> files, CancellationToken cancellationToken)
+    /// <summary>Stops a running download of the game if any, then deletes its staged chunks and resume record.</summary>
+    public async Task DiscardAsync(string game, CancellationToken cancellationToken)
+    {
+        if (_jobs.TryGetValue(game, out var job))
+        {
+            job.CancelReason = "discarded by the user";
+            await job.Cancellation.CancelAsync();
+            await job.Finished.Task.WaitAsync(cancellationToken);
+        }
+
+        using var claim = _context.Operations.TryBegin(game, OperationTracker.Download);
+        if (claim is null)
+        {
+            _context.Events.Publish(new CommandFailed(nameof(Core.Commands.DiscardDownload), $"a {_context.Operations.RunningOperation(game)} of '{game}' is running"));
+            return;
+        }
+
+        var root = _context.Library.RootOf(game);
+        var bytes = DeletePartial(root);
+        _context.Events.Publish(new DownloadDiscarded(game, bytes));
+    }
+
+    private static long DeletePartial(string root)
+    {
+        var staging = Path.Combine(root, GameRootLayout.PartialDirectory);
+        var bytes = 0L;
+        if (Directory.Exists(staging))
+        {
+            bytes = new DirectoryInfo(staging).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
+            Directory.Delete(staging, recursive: true);
+        }
+
+        File.Delete(ProgressRecord.PathIn(root));
+        return bytes;
+    }
+
+    /// <summary>Runs a whole download; returns true when an install should follow (sentinel committed, or already current but not installed).</summary>
+    public async Task<bool> DownloadAsync(string game, IReadOnlyList<GameFileDescription> files, bool allowDowngrade, CancellationToken cancellationToken)
     {
         using var claim = _context.Operations.TryBegin(game, OperationTracker.Download);
         if (claim is null)
         {
             var running = _context.Operations.RunningOperation(game);
             _context.Events.Publish(new DownloadGameFilesFailed(game, $"a {running} of '{game}' is already running; wait for it or cancel it"));
-            return false;
-        }
-
-        _context.Library.BumpRevision(); // peers drop this game from what we announce while it downloads
-        var version = _context.PeerGameDb.LatestVersion(game);
-        var peers = _context.PeerGameDb.PeersWithLatest(game).Select(p => _context.Connector.Find(p.PeerId)).OfType<PeerClient>().ToList();
-        if (version is null || peers.Count == 0)
-        {
-            _context.Events.Publish(new DownloadGameFilesFailed(game, "no connected peer offers this game"));
             return false;
         }
 
@@ -123,53 +239,113 @@ internal sealed class DownloadPipeline
             return false;
         }
 
-        var sentinelFile = files.FirstOrDefault(f => f.RelativePath == GameRootLayout.VersionFile && !f.IsDirectory);
-        var payload = files.Where(f => !f.IsDirectory && f != sentinelFile).ToList();
-        var total = payload.Sum(f => f.Size);
+        var chosen = Choose(game);
+        if (chosen is null)
+        {
+            _context.Events.Publish(new DownloadGameFilesFailed(game, "no connected peer offers a verified manifest of this game; ask for it first (GetGame)"));
+            return false;
+        }
+
+        var manifest = chosen.Manifest;
+        var version = manifest.Version;
+        if (ManifestCodec.Validate(manifest, version, root) is { } refused)
+        {
+            _context.Events.Publish(new DownloadGameFilesFailed(game, $"refusing the manifest: {refused}"));
+            return false;
+        }
+
+        _context.Library.RescanGame(game); // this root's chunks as they are now (cached by size and mtime)
+        var local = _context.Library.Find(game);
+        if (local?.Game.Version is { } held && local.Game.IsDownloaded && GameVersion.Compare(held, version) > 0 && !allowDowngrade)
+        {
+            _context.Events.Publish(new DownloadGameFilesFailed(game,
+                $"version {held} here is newer than version {version} offered by the peers; not downgrading (pass --allow-downgrade to replace it)"));
+            return false;
+        }
+
+        _context.Library.BumpRevision(); // peers drop this game from what we announce while it downloads
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var job = new DownloadJob(game, root, total, cancellation);
+        var job = new DownloadJob(game, root, manifest.Files.Where(f => f.RelativePath != GameRootLayout.VersionFile).Sum(f => f.Size), cancellation);
         _jobs[game] = job;
         var sentinel = new VersionSentinel(root);
         var stopwatch = Stopwatch.StartNew();
         using var progressStop = new CancellationTokenSource();
         Task? progress = null;
+        ProgressRecord? record = null;
+        var committing = false;
         try
         {
-            Directory.CreateDirectory(root);
-            sentinel.Park();
+            var work = Prepare(job, manifest, local);
+            if (work.Staged.Count == 0 && work.SentinelInPlace && local?.Game.IsDownloaded == true)
+            {
+                var installing = !local.Game.IsInstalled && _context.Options.InstallAfterDownload;
+                _logger.LogInformation("{Game} {Version} is already up to date", game, version);
+                _context.Events.Publish(new GameUpToDate(game, version, installing));
+                return !local.Game.IsInstalled;
+            }
+
+            var peers = chosen.Peers.Where(p => _context.Connector.Find(p.Id) is not null).ToList();
+            var staging = Path.Combine(root, GameRootLayout.PartialDirectory);
+            Directory.CreateDirectory(staging);
             foreach (var directory in files.Where(f => f.IsDirectory))
             {
                 Directory.CreateDirectory(Path.Combine(root, directory.RelativePath));
             }
 
-            PreSize(root, payload);
-            _context.Events.Publish(new DownloadGameFilesBegin(game, version, total, peers.Select(p => p.Ref).ToList()));
-            progress = ReportProgressAsync(job, progressStop.Token);
+            PreSize(staging, work.Staged);
+            record = ProgressRecord.Open(root, staging, manifest.Digest, work.Resumed, _context.Options.ProgressBatchBytes, _context.Options.ProgressBatchInterval);
+            job.Record = record;
+            CopyLocalChunks(job, work.LocalCopies, staging);
+            var toFetch = work.ToFetch.Where(c => !job.Copied.Contains((c.RelativePath, c.Offset))).ToList();
+            if (toFetch.Count > 0 && peers.Count == 0)
+            {
+                throw new IOException("every peer with this manifest is gone; the verified chunks are kept for a later download");
+            }
 
-            var chunks = Chunk(payload, _context.Options.ChunkSize);
-            await FetchAllAsync(job, chunks, peers, cancellation.Token);
+            _context.Events.Publish(new DownloadGameFilesBegin(game, version, job.TotalBytes, peers.Select(p => p.Ref).ToList(), Interlocked.Read(ref job.BytesDone), manifest.Digest));
+            progress = ReportProgressAsync(job, progressStop.Token);
+            await FetchAllAsync(job, toFetch, peers, cancellation.Token);
+            record.Flush();
 
             // The sentinel last: only now do the files on disk form this version.
-            var content = await FetchSentinelAsync(game, sentinelFile, peers, version, cancellation.Token);
+            var content = chosen.Sentinel ?? await FetchSentinelAsync(game, manifest, peers, cancellation.Token);
+            committing = true;
+            sentinel.Park();
+            foreach (var file in work.Staged)
+            {
+                var target = Path.Combine(root, file.RelativePath);
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                AtomicFile.Rename(Path.Combine(staging, file.RelativePath), target, overwrite: true);
+            }
+
+            record.Dispose();
+            record = null;
+            DeletePartial(root);
             sentinel.Commit(content);
+            _context.Library.Remember(game, manifest.Files);
             await progressStop.CancelAsync();
             await progress;
-            _context.Events.Publish(new DownloadProgress(game, job.BytesDone, total, 0));
+            _context.Events.Publish(new DownloadProgress(game, job.TotalBytes, job.TotalBytes, 0));
             var byPeer = job.BytesByPeer.Select(kv => new PeerBytes(_context.PeerGameDb.NameOf(kv.Key) ?? kv.Key.Abbreviated, kv.Key, kv.Value))
                 .OrderByDescending(p => p.Bytes).ToList();
             _context.Events.Publish(new DownloadGameFilesFinished(game, version, byPeer, stopwatch.Elapsed.TotalSeconds));
-            _logger.LogInformation("Downloaded {Game} {Version}: {Bytes} bytes in {Seconds:0.00}s", game, version, total, stopwatch.Elapsed.TotalSeconds);
+            _logger.LogInformation("Downloaded {Game} {Version}: {Fetched} bytes fetched, {Total} total in {Seconds:0.00}s", game, version, byPeer.Sum(p => p.Bytes), job.TotalBytes, stopwatch.Elapsed.TotalSeconds);
             return true;
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
-            sentinel.Sweep();
-            _context.Events.Publish(new DownloadGameFilesCancelled(game, job.CancelReason ?? (cancellationToken.IsCancellationRequested ? "the peer is shutting down" : "cancelled")));
+            var kept = Keep(record);
+            _context.Events.Publish(new DownloadGameFilesCancelled(game, job.CancelReason ?? (cancellationToken.IsCancellationRequested ? "the peer is shutting down" : "cancelled"), kept ? Interlocked.Read(ref job.BytesDone) : 0));
             return false;
         }
         catch (Exception ex)
         {
-            sentinel.Sweep();
+            Keep(record);
+            if (committing)
+            {
+                sentinel.Sweep();
+            }
+
             var reason = ex switch
             {
                 IOException io when DiskErrors.IsDiskFull(io) => $"disk full: {DiskErrors.Innermost(io).Message}",
@@ -182,6 +358,7 @@ internal sealed class DownloadPipeline
         }
         finally
         {
+            record?.Dispose();
             await progressStop.CancelAsync();
             if (progress is not null)
             {
@@ -189,37 +366,237 @@ internal sealed class DownloadPipeline
             }
 
             _jobs.TryRemove(game, out _);
+            job.Finished.TrySetResult();
         }
     }
 
-    internal static List<FileChunk> Chunk(IEnumerable<GameFileDescription> files, long chunkSize)
+    /// <summary>Writes the last verified batch so a later download resumes from it; false when even that failed.</summary>
+    private bool Keep(ProgressRecord? record)
     {
-        var chunks = new List<FileChunk>();
-        foreach (var file in files.Where(f => f.Size > 0))
+        try
         {
-            for (long offset = 0; offset < file.Size; offset += chunkSize)
+            record?.Flush();
+            return true;
+        }
+        catch (LocalWriteException ex)
+        {
+            _logger.LogWarning("The last batch of download progress is lost: {Error}", ex.Message);
+            return false;
+        }
+    }
+
+    /// <summary>The manifest a GetGame settled on, or the one most peers with the latest version gave before.</summary>
+    private ChosenContent? Choose(string game)
+    {
+        var version = _context.PeerGameDb.LatestVersion(game);
+        if (_chosen.TryGetValue(game, out var chosen) && chosen.Manifest.Version == version)
+        {
+            return chosen;
+        }
+
+        var offers = _context.PeerGameDb.PeersWithLatest(game)
+            .Select(p => (Peer: _context.Connector.Find(p.PeerId), Details: _context.PeerGameDb.FilesOf(p.PeerId, game)))
+            .Where(x => x.Peer is not null && x.Details?.Manifest is not null && x.Details.Version == version)
+            .GroupBy(x => x.Details!.Manifest!.Digest)
+            .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .FirstOrDefault();
+        return offers is null ? null : new ChosenContent(offers.First().Details!.Manifest!, offers.Select(x => x.Peer!).ToList(), null);
+    }
+
+    /// <summary>
+    /// Decides, per file and chunk, what is already here: files equal to the manifest stay in place;
+    /// the others are staged, taking recorded chunks of a paused download, then chunks whose SHA-256 is
+    /// found anywhere in the root's current files (copied and verified), and fetching the rest.
+    /// </summary>
+    private PreparedWork Prepare(DownloadJob job, GameManifest manifest, ScannedGame? local)
+    {
+        var root = job.Root;
+        var staging = Path.Combine(root, GameRootLayout.PartialDirectory);
+        var recorded = ProgressRecord.Load(root, manifest.Digest, out var resumed);
+        if (!resumed && (Directory.Exists(staging) || File.Exists(ProgressRecord.PathIn(root))))
+        {
+            _logger.LogInformation("Partial data of {Game} belongs to another manifest; starting afresh", job.Game);
+            DeletePartial(root);
+        }
+
+        var localFiles = (local?.Content ?? []).ToDictionary(f => f.RelativePath, StringComparer.Ordinal);
+        var byHash = new Dictionary<string, (string Path, ManifestChunk Chunk)>(StringComparer.Ordinal);
+        foreach (var file in localFiles.Values)
+        {
+            foreach (var chunk in file.Chunks)
             {
-                chunks.Add(new FileChunk(file.RelativePath, offset, Math.Min(chunkSize, file.Size - offset)));
+                byHash.TryAdd(chunk.Sha256, (file.RelativePath, chunk));
             }
         }
 
-        return chunks;
+        var work = new PreparedWork { Resumed = resumed };
+        foreach (var file in manifest.Files)
+        {
+            var inPlace = localFiles.TryGetValue(file.RelativePath, out var here) && here.Size == file.Size && here.Chunks.SequenceEqual(file.Chunks);
+            if (!inPlace && here is not null && here.Size == file.Size && file.Size > 0)
+            {
+                // Same file, cut with other chunk sizes (a copy made by hand, a peer with another --chunk-size):
+                // hash it at the manifest's cuts; it is in place when every chunk matches, else its matching
+                // chunks are local sources for the staged file.
+                var matching = HashAtCuts(Path.Combine(root, file.RelativePath), file.Chunks, job.Cancellation.Token);
+                inPlace = matching.Count == file.Chunks.Count;
+                foreach (var chunk in matching)
+                {
+                    byHash.TryAdd(chunk.Sha256, (file.RelativePath, chunk));
+                }
+            }
+
+            if (file.RelativePath == GameRootLayout.VersionFile)
+            {
+                work.SentinelInPlace = inPlace;
+                continue;
+            }
+
+            if (inPlace)
+            {
+                Interlocked.Add(ref job.BytesDone, file.Size);
+                continue;
+            }
+
+            work.Staged.Add(file);
+            var stagedExists = new FileInfo(Path.Combine(staging, file.RelativePath)) is { Exists: true } info && info.Length == file.Size;
+            foreach (var chunk in file.Chunks)
+            {
+                job.Expected[(file.RelativePath, chunk.Offset)] = chunk.Sha256;
+                if (stagedExists && recorded.TryGetValue((file.RelativePath, chunk.Offset), out var sha) && sha == chunk.Sha256)
+                {
+                    Interlocked.Add(ref job.BytesDone, chunk.Length);
+                    continue;
+                }
+
+                var wanted = new FileChunk(file.RelativePath, chunk.Offset, chunk.Length);
+                if (byHash.TryGetValue(chunk.Sha256, out var source) && source.Chunk.Length == chunk.Length)
+                {
+                    work.LocalCopies.Add((wanted, source.Path, source.Chunk.Offset));
+                }
+
+                work.ToFetch.Add(wanted);
+            }
+        }
+
+        return work;
     }
 
-    private static void PreSize(string root, IEnumerable<GameFileDescription> files)
+    /// <summary>The chunks of <paramref name="chunks"/> whose bytes in <paramref name="path"/> hash as listed (one sequential read).</summary>
+    private static List<ManifestChunk> HashAtCuts(string path, IReadOnlyList<ManifestChunk> chunks, CancellationToken cancellationToken)
+    {
+        var matching = new List<ManifestChunk>();
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        try
+        {
+            using var input = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.SequentialScan);
+            foreach (var chunk in chunks)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                for (long done = 0; done < chunk.Length;)
+                {
+                    var read = RandomAccess.Read(input, buffer.AsSpan(0, (int)Math.Min(buffer.Length, chunk.Length - done)), chunk.Offset + done);
+                    if (read == 0)
+                    {
+                        return matching;
+                    }
+
+                    sha.AppendData(buffer.AsSpan(0, read));
+                    done += read;
+                }
+
+                if (Convert.ToHexStringLower(sha.GetHashAndReset()) == chunk.Sha256)
+                {
+                    matching.Add(chunk);
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // unreadable here: fetch it
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        return matching;
+    }
+
+    /// <summary>Copies chunks found in this root's files into the staged files, verifying each on the way (a local file may have changed since it was hashed).</summary>
+    private static void CopyLocalChunks(DownloadJob job, List<(FileChunk Target, string Source, long SourceOffset)> copies, string staging)
+    {
+        if (copies.Count == 0)
+        {
+            return;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        try
+        {
+            foreach (var group in copies.GroupBy(c => c.Target.RelativePath, StringComparer.Ordinal))
+            {
+                using var target = File.OpenHandle(Path.Combine(staging, group.Key), FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+                foreach (var (chunk, source, sourceOffset) in group)
+                {
+                    job.Cancellation.Token.ThrowIfCancellationRequested();
+                    using var input = File.OpenHandle(Path.Combine(job.Root, source), FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+                    for (long done = 0; done < chunk.Length;)
+                    {
+                        var read = RandomAccess.Read(input, buffer.AsSpan(0, (int)Math.Min(buffer.Length, chunk.Length - done)), sourceOffset + done);
+                        if (read == 0)
+                        {
+                            break;
+                        }
+
+                        sha.AppendData(buffer.AsSpan(0, read));
+                        try
+                        {
+                            RandomAccess.Write(target, buffer.AsSpan(0, read), chunk.Offset + done);
+                        }
+                        catch (IOException ex)
+                        {
+                            throw new LocalWriteException($"cannot write '{chunk.RelativePath}' at {chunk.Offset + done}: {ex.Message}", ex);
+                        }
+
+                        done += read;
+                    }
+
+                    var hash = Convert.ToHexStringLower(sha.GetHashAndReset());
+                    if (hash == job.Expected[(chunk.RelativePath, chunk.Offset)])
+                    {
+                        job.Copied.Add((chunk.RelativePath, chunk.Offset));
+                        Interlocked.Add(ref job.BytesDone, chunk.Length);
+                        job.Record!.Add(chunk.RelativePath, chunk.Offset, chunk.Length, hash);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static void PreSize(string staging, IEnumerable<ManifestFile> files)
     {
         foreach (var file in files)
         {
-            var path = Path.Combine(root, file.RelativePath);
+            var path = Path.Combine(staging, file.RelativePath);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             try
             {
                 if (File.Exists(path))
                 {
-                    // Resizing an existing file to the final size is the one sanctioned truncation: the
-                    // chunk writes that follow never truncate.
+                    // Resizing an existing staged file to the final size is the one sanctioned truncation:
+                    // the chunk writes that follow never truncate.
                     using var existing = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
-                    RandomAccess.SetLength(existing, file.Size);
+                    if (RandomAccess.GetLength(existing) != file.Size)
+                    {
+                        RandomAccess.SetLength(existing, file.Size);
+                    }
                 }
                 else
                 {
@@ -243,12 +620,15 @@ internal sealed class DownloadPipeline
         {
             if (round > _context.Options.MaxRetryCount)
             {
-                throw new IOException($"{pending.Count} chunks still failing after {_context.Options.MaxRetryCount} retry rounds");
+                throw new IOException($"{pending.Count} chunks still failing after {_context.Options.MaxRetryCount} retry rounds{BannedSuffix(job)}");
             }
 
+            alive = alive.Where(p => !job.Banned.ContainsKey(p.Id)).ToList();
             if (alive.Count == 0)
             {
-                throw new IOException($"every serving peer failed; {pending.Count} chunks missing");
+                throw new IOException(job.Banned.IsEmpty
+                    ? $"every serving peer failed; {pending.Count} chunks missing"
+                    : $"{pending.Count} chunks have no honest holder{BannedSuffix(job)}; nothing unverified was kept");
             }
 
             if (round > 0)
@@ -269,10 +649,13 @@ internal sealed class DownloadPipeline
                 return; // no retry round, so no need to ask who still answers
             }
 
-            alive = (await Task.WhenAll(alive.Where(p => !dead.ContainsKey(p.Id)).Select(async p => (p, ok: await AnswersAsync(p, cancellationToken)))))
+            alive = (await Task.WhenAll(alive.Where(p => !dead.ContainsKey(p.Id) && !job.Banned.ContainsKey(p.Id)).Select(async p => (p, ok: await AnswersAsync(p, cancellationToken)))))
                 .Where(x => x.ok).Select(x => x.p).ToList();
         }
     }
+
+    private static string BannedSuffix(DownloadJob job) =>
+        job.Banned.IsEmpty ? string.Empty : "; banned for bad data: " + string.Join(", ", job.Banned.Values.Select(b => $"{b.Name} ({b.Reason})"));
 
     private async Task<bool> AnswersAsync(PeerClient peer, CancellationToken cancellationToken)
     {
@@ -298,6 +681,7 @@ internal sealed class DownloadPipeline
     private async Task RunWorkerAsync(DownloadJob job, PeerClient peer, IChunkPlan plan, ConcurrentBag<FileChunk> failed, ConcurrentDictionary<PeerId, string> dead, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         try
         {
             while (!dead.ContainsKey(peer.Id) && plan.TryTakeNext(peer.Id, out var chunk))
@@ -306,7 +690,14 @@ internal sealed class DownloadPipeline
                 var started = Stopwatch.GetTimestamp();
                 try
                 {
-                    await FetchChunkAsync(job, peer, chunk, buffer, cancellationToken);
+                    var hash = await FetchChunkAsync(job, peer, chunk, buffer, sha, cancellationToken);
+                    var expected = job.Expected[(chunk.RelativePath, chunk.Offset)];
+                    if (hash != expected)
+                    {
+                        throw new ChunkVerificationException($"SHA-256 {ManifestCodec.Abbreviate(hash)} where the manifest says {ManifestCodec.Abbreviate(expected)}");
+                    }
+
+                    job.Record!.Add(chunk.RelativePath, chunk.Offset, chunk.Length, hash);
                     plan.ReportCompleted(peer.Id, chunk, Stopwatch.GetElapsedTime(started));
                     job.BytesByPeer.AddOrUpdate(peer.Id, chunk.Length, (_, n) => n + chunk.Length);
                     _context.Events.Publish(new ChunkCompleted(job.Game, chunk.RelativePath, chunk.Offset, chunk.Length, peer.Name, peer.Id));
@@ -319,6 +710,17 @@ internal sealed class DownloadPipeline
                 {
                     plan.ReportFailed(peer.Id, chunk, ex);
                     failed.Add(chunk);
+                    if (ex is ChunkVerificationException)
+                    {
+                        Interlocked.Add(ref job.BytesDone, -chunk.Length);
+                        _context.Events.Publish(new ChunkRejected(job.Game, chunk.RelativePath, chunk.Offset, chunk.Length, peer.Name, peer.Id, ex.Message));
+                        if (job.Banned.TryAdd(peer.Id, (peer.Name, $"bad data for '{chunk.RelativePath}' at {chunk.Offset}")))
+                        {
+                            _logger.LogWarning("{Peer} sent bad data for {File}@{Offset} of {Game}: banned from this download", peer.Name, chunk.RelativePath, chunk.Offset, job.Game);
+                            _context.Events.Publish(new PeerBanned(job.Game, peer.Name, peer.Id, $"sent bad data for '{chunk.RelativePath}' at {chunk.Offset}: {ex.Message}"));
+                        }
+                    }
+
                     if (dead.TryAdd(peer.Id, ex.Message))
                     {
                         _logger.LogWarning("{Peer} failed a chunk of {Game} ({Error}); its remaining chunks go to the others", peer.Name, job.Game, ex.Message);
@@ -341,13 +743,15 @@ internal sealed class DownloadPipeline
         }
     }
 
-    private static async Task FetchChunkAsync(DownloadJob job, PeerClient peer, FileChunk chunk, byte[] buffer, CancellationToken cancellationToken)
+    /// <summary>Fetches one chunk into its staged file and returns the SHA-256 of the bytes as they arrived.</summary>
+    private static async Task<string> FetchChunkAsync(DownloadJob job, PeerClient peer, FileChunk chunk, byte[] buffer, IncrementalHash sha, CancellationToken cancellationToken)
     {
-        var path = Path.Combine(job.Root, chunk.RelativePath);
+        var path = Path.Combine(job.Root, GameRootLayout.PartialDirectory, chunk.RelativePath);
         using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, FileOptions.Asynchronous);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(ChunkTimeout);
         long written = 0;
+        sha.GetHashAndReset(); // a failed attempt may have left bytes in it
         try
         {
             await peer.FetchChunkAsync(job.Game, chunk.RelativePath, chunk.Offset, chunk.Length, handle, buffer,
@@ -355,7 +759,7 @@ internal sealed class DownloadPipeline
                 {
                     written += n;
                     Interlocked.Add(ref job.BytesDone, n);
-                }, timeout.Token);
+                }, sha, timeout.Token);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -368,13 +772,16 @@ internal sealed class DownloadPipeline
             Interlocked.Add(ref job.BytesDone, -written); // the chunk will be fetched again
             throw;
         }
+
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 
-    private async Task<byte[]> FetchSentinelAsync(string game, GameFileDescription? sentinelFile, List<PeerClient> peers, string version, CancellationToken cancellationToken)
+    private async Task<byte[]> FetchSentinelAsync(string game, GameManifest manifest, List<PeerClient> peers, CancellationToken cancellationToken)
     {
-        if (sentinelFile is null || sentinelFile.Size > MaxSentinelBytes)
+        var entry = manifest.Files.FirstOrDefault(f => f.RelativePath == GameRootLayout.VersionFile);
+        if (entry is null || entry.Size > MaxSentinelBytes)
         {
-            return System.Text.Encoding.UTF8.GetBytes(version + "\n");
+            return System.Text.Encoding.UTF8.GetBytes(manifest.Version + "\n");
         }
 
         Exception? last = null;
@@ -382,7 +789,13 @@ internal sealed class DownloadPipeline
         {
             try
             {
-                return await peer.FetchBytesAsync(game, GameRootLayout.VersionFile, sentinelFile.Size, cancellationToken);
+                var bytes = await peer.FetchBytesAsync(game, GameRootLayout.VersionFile, entry.Size, cancellationToken);
+                if (Matches(entry, bytes) && LibraryScanner.ParseVersion(bytes) == manifest.Version)
+                {
+                    return bytes;
+                }
+
+                last = new IOException($"{peer.Name}'s {GameRootLayout.VersionFile} does not match the manifest");
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -390,12 +803,12 @@ internal sealed class DownloadPipeline
             }
         }
 
-        throw new IOException($"could not fetch {GameRootLayout.VersionFile}: {last?.Message}");
+        throw new IOException($"could not fetch a verified {GameRootLayout.VersionFile}: {last?.Message}");
     }
 
     private async Task ReportProgressAsync(DownloadJob job, CancellationToken cancellationToken)
     {
-        var last = 0L;
+        var last = Interlocked.Read(ref job.BytesDone);
         var lastTime = Stopwatch.GetTimestamp();
         using var timer = new PeriodicTimer(ProgressInterval);
         try

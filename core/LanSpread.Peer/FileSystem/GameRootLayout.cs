@@ -11,6 +11,8 @@ public static class GameRootLayout
     public const string OwnedMarker = ".lanspread_owned";
     public const string VersionTemp = ".version.ini.tmp";
     public const string VersionDiscarded = ".version.ini.discarded";
+    public const string PartialDirectory = ".lanspread.partial";
+    public const string ProgressRecord = ".lanspread.progress";
 
     /// <summary>Root-level names that are never announced, served or downloaded.</summary>
     public static bool IsReservedTopLevel(string name) =>

@@ -12,16 +12,18 @@ namespace LanSpread.Peer.Library;
 /// The stamp covers what reliably changes when a tree changes — every directory's modification time
 /// (creations, deletions and renames touch it) and the size and time of the root-level files (where
 /// archives and the sentinel live) — so an unchanged root is answered by stat-ing its directories, not
-/// its files. Written atomically; a missing or corrupt index is rebuilt.
+/// its files. It also caches every file's content chunks keyed by (game, path, size, mtime, chunk sizes),
+/// so a manifest is hashed once per content. Written atomically; a missing or corrupt index is rebuilt.
 /// </summary>
 public sealed class LibraryIndex
 {
-    private const int FormatVersion = 1;
+    private const int FormatVersion = 2;
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
 
     private readonly string? _path;
     private readonly ILogger _logger;
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ChunkEntry> _chunks = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private bool _dirty;
 
@@ -79,6 +81,41 @@ public sealed class LibraryIndex
         lock (_gate)
         {
             _dirty |= _entries.Remove(id);
+            RemoveChunksOf(id, keep: null);
+        }
+    }
+
+    /// <summary>The cached chunks of a file when its size, modification time and chunk sizes are unchanged.</summary>
+    public bool TryGetChunks(string id, string path, long size, long mtimeTicks, string chunkingKey, out IReadOnlyList<ManifestChunk> chunks)
+    {
+        lock (_gate)
+        {
+            if (_chunks.TryGetValue(ChunkKey(id, path), out var entry) && entry.Size == size && entry.Mtime == mtimeTicks && entry.Chunking == chunkingKey)
+            {
+                chunks = entry.Chunks;
+                return true;
+            }
+        }
+
+        chunks = [];
+        return false;
+    }
+
+    public void SetChunks(string id, string path, long size, long mtimeTicks, string chunkingKey, IReadOnlyList<ManifestChunk> chunks)
+    {
+        lock (_gate)
+        {
+            _chunks[ChunkKey(id, path)] = new ChunkEntry(size, mtimeTicks, chunkingKey, chunks.ToList());
+            _dirty = true;
+        }
+    }
+
+    /// <summary>Forgets the cached chunks of a game's files that are no longer there.</summary>
+    public void KeepChunksOf(string id, IEnumerable<string> paths)
+    {
+        lock (_gate)
+        {
+            RemoveChunksOf(id, paths.Select(p => ChunkKey(id, p)).ToHashSet(StringComparer.Ordinal));
         }
     }
 
@@ -90,6 +127,7 @@ public sealed class LibraryIndex
             foreach (var id in _entries.Keys.Where(k => !set.Contains(k)).ToList())
             {
                 _entries.Remove(id);
+                RemoveChunksOf(id, keep: null);
                 _dirty = true;
             }
         }
@@ -110,7 +148,7 @@ public sealed class LibraryIndex
                 return;
             }
 
-            bytes = JsonSerializer.SerializeToUtf8Bytes(new IndexFile(FormatVersion, _entries), Options);
+            bytes = JsonSerializer.SerializeToUtf8Bytes(new IndexFile(FormatVersion, _entries, _chunks), Options);
             _dirty = false;
         }
 
@@ -147,16 +185,39 @@ public sealed class LibraryIndex
                     _entries[id] = entry;
                 }
             }
+
+            foreach (var (key, entry) in file.Chunks ?? [])
+            {
+                if (entry?.Chunks is not null && entry.Chunking is not null)
+                {
+                    _chunks[key] = entry;
+                }
+            }
         }
         catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException or NotSupportedException)
         {
             _logger.LogWarning("The library index {Path} is unreadable ({Error}); it will be rebuilt", _path, ex.Message);
             _entries.Clear();
+            _chunks.Clear();
+            _dirty = true;
+        }
+    }
+
+    private static string ChunkKey(string id, string path) => id + "/" + path;
+
+    private void RemoveChunksOf(string id, HashSet<string>? keep)
+    {
+        var prefix = id + "/";
+        foreach (var key in _chunks.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal) && keep?.Contains(k) != true).ToList())
+        {
+            _chunks.Remove(key);
             _dirty = true;
         }
     }
 
     private sealed record Entry(string Stamp, List<GameFileDescription> Files);
 
-    private sealed record IndexFile(int Version, Dictionary<string, Entry> Games);
+    private sealed record ChunkEntry(long Size, long Mtime, string Chunking, List<ManifestChunk> Chunks);
+
+    private sealed record IndexFile(int Version, Dictionary<string, Entry> Games, Dictionary<string, ChunkEntry>? Chunks);
 }

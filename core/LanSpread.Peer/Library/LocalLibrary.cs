@@ -94,6 +94,9 @@ public sealed class LocalLibrary
         }
     }
 
+    /// <summary>Records verified chunks of a root's files (see <see cref="LibraryScanner.Remember"/>).</summary>
+    public void Remember(string id, IEnumerable<ManifestFile> files) => _scanner.Remember(GameDirectory, id, files);
+
     /// <summary>Rescans one root; true when it changed.</summary>
     public bool RescanGame(string id)
     {
@@ -192,5 +195,6 @@ public sealed class LocalLibrary
     private static bool SameGames(Dictionary<string, ScannedGame> a, Dictionary<string, ScannedGame> b) =>
         a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var other) && Same(kv.Value, other));
 
-    private static bool Same(ScannedGame a, ScannedGame b) => a.Game == b.Game && a.Files.SequenceEqual(b.Files);
+    private static bool Same(ScannedGame a, ScannedGame b) => a.Game == b.Game && a.Files.SequenceEqual(b.Files) && a.Manifest?.Digest == b.Manifest?.Digest
+        && (a.Content?.Count ?? -1) == (b.Content?.Count ?? -1);
 }

@@ -2,8 +2,11 @@ using LanSpread.Core.Model;
 
 namespace LanSpread.Peer.Library;
 
-/// <summary>One scanned game root: its state and the served file list.</summary>
-public sealed record ScannedGame(LocalGame Game, IReadOnlyList<GameFileDescription> Files)
+/// <summary>
+/// One scanned game root: its state, the served file list, the chunks of its files (when the scanner
+/// hashes content) and, for a downloaded game, its manifest.
+/// </summary>
+public sealed record ScannedGame(LocalGame Game, IReadOnlyList<GameFileDescription> Files, IReadOnlyList<ManifestFile>? Content = null, GameManifest? Manifest = null)
 {
-    public GameDetails? Details => Game.IsDownloaded ? new GameDetails(Game.Id, Game.Version ?? string.Empty, Files) : null;
+    public GameDetails? Details => Game.IsDownloaded ? new GameDetails(Game.Id, Game.Version ?? string.Empty, Files, Manifest) : null;
 }

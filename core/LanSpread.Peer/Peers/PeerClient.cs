@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography;
 using LanSpread.Core.Model;
 using LanSpread.Core.Transport;
 using LanSpread.Peer.Protocol;
@@ -91,7 +92,14 @@ public sealed class PeerClient : IAsyncDisposable
     /// Fetches <paramref name="length"/> bytes of a file and writes them at the same offset of
     /// <paramref name="target"/> with positioned writes (never truncating). Returns the bytes written.
     /// </summary>
-    public async Task<long> FetchChunkAsync(string game, string path, long offset, long length, SafeFileHandle target, Memory<byte> buffer, Action<int>? progress, CancellationToken cancellationToken)
+    public Task<long> FetchChunkAsync(string game, string path, long offset, long length, SafeFileHandle target, Memory<byte> buffer, Action<int>? progress, CancellationToken cancellationToken) =>
+        FetchChunkAsync(game, path, offset, length, target, buffer, progress, hash: null, cancellationToken);
+
+    /// <summary>
+    /// As above, and every received block is fed to <paramref name="hash"/> from the same buffer that is
+    /// written (verification without reading the file back).
+    /// </summary>
+    public async Task<long> FetchChunkAsync(string game, string path, long offset, long length, SafeFileHandle target, Memory<byte> buffer, Action<int>? progress, IncrementalHash? hash, CancellationToken cancellationToken)
     {
         await using var stream = await _connection.OpenStreamAsync(cancellationToken);
         await FrameCodec.WriteRequestAsync(stream.Stream, new Request(ProtocolConstants.Version, RequestType.GetGameFileChunk, game, path, offset, length), cancellationToken);
@@ -111,6 +119,7 @@ public sealed class PeerClient : IAsyncDisposable
                 throw new IOException($"peer closed the stream after {done} of {length} bytes");
             }
 
+            hash?.AppendData(buffer.Span[..read]);
             try
             {
                 await RandomAccess.WriteAsync(target, buffer[..read], offset + done, cancellationToken);

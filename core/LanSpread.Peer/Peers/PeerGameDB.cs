@@ -6,7 +6,9 @@ namespace LanSpread.Peer.Peers;
 /// <summary>
 /// What the discovered peers advertise: each peer's games, the latest version per title, the last
 /// file list per peer and game. Thread-safe. <see cref="Merge"/> also folds in the local library, so
-/// titles only this peer has are listed too (a known gap of the original).
+/// titles only this peer has are listed too (a known gap of the original). A peer found lying about a
+/// game (details that disagree with its announcement) is skipped for that game until it announces
+/// something else: it no longer counts for the latest version nor for the peers offering it.
 /// </summary>
 public sealed class PeerGameDB
 {
@@ -85,6 +87,11 @@ public sealed class PeerGameDB
             // Belt and braces: callers pass PeerAnnouncements.ValidGames' output; a hostile list must never throw here.
             games = [.. games.Where(g => g is not null && GameId.IsValid(g.Id)).DistinctBy(g => g.Id, StringComparer.Ordinal)];
             var changed = record.Games.Count != games.Count || games.Any(g => !record.Games.TryGetValue(g.Id, out var old) || old != g);
+            foreach (var game in games.Where(g => record.Skipped.ContainsKey(g.Id) && record.Games.GetValueOrDefault(g.Id) != g).ToList())
+            {
+                record.Skipped.Remove(game.Id); // it announces something else now: judge it again
+            }
+
             record.Games = games.ToDictionary(g => g.Id, StringComparer.Ordinal);
             foreach (var stale in record.Files.Keys.Where(k => !record.Games.ContainsKey(k)).ToList())
             {
@@ -145,6 +152,24 @@ public sealed class PeerGameDB
         }
     }
 
+    /// <summary>Stops counting a peer for a game (its details disagree with what it announced); true when newly skipped.</summary>
+    public bool Skip(PeerId id, string gameId, string reason)
+    {
+        lock (_gate)
+        {
+            return _peers.TryGetValue(id, out var record) && record.Skipped.TryAdd(gameId, reason);
+        }
+    }
+
+    /// <summary>Why a peer is skipped for a game, or null.</summary>
+    public string? SkipReason(PeerId id, string gameId)
+    {
+        lock (_gate)
+        {
+            return _peers.GetValueOrDefault(id)?.Skipped.GetValueOrDefault(gameId);
+        }
+    }
+
     /// <summary>The newest version any peer offers, or null.</summary>
     public string? LatestVersion(string gameId)
     {
@@ -153,7 +178,7 @@ public sealed class PeerGameDB
             string? latest = null;
             foreach (var peer in _peers.Values)
             {
-                if (peer.Games.TryGetValue(gameId, out var game) && GameVersion.Compare(game.Version, latest) > 0)
+                if (peer.Games.TryGetValue(gameId, out var game) && !peer.Skipped.ContainsKey(gameId) && GameVersion.Compare(game.Version, latest) > 0)
                 {
                     latest = game.Version;
                 }
@@ -171,7 +196,7 @@ public sealed class PeerGameDB
             var latest = LatestVersion(gameId);
             return latest is null
                 ? []
-                : _peers.Values.Where(p => p.Games.TryGetValue(gameId, out var g) && GameVersion.Compare(g.Version, latest) == 0)
+                : _peers.Values.Where(p => p.Games.TryGetValue(gameId, out var g) && !p.Skipped.ContainsKey(gameId) && GameVersion.Compare(g.Version, latest) == 0)
                     .Select(p => new PeerRef(p.Name, p.Id)).ToList();
         }
     }
@@ -230,5 +255,7 @@ public sealed class PeerGameDB
         public Dictionary<string, GameSummary> Games { get; set; } = new(StringComparer.Ordinal);
 
         public Dictionary<string, GameDetails> Files { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, string> Skipped { get; } = new(StringComparer.Ordinal);
     }
 }

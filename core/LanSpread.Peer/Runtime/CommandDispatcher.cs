@@ -74,7 +74,7 @@ internal sealed class CommandDispatcher(RuntimeContext context, DownloadPipeline
             case DownloadGameFiles download:
                 Run(async () =>
                 {
-                    if (await downloads.DownloadAsync(download.Id, download.Files, cancellationToken) && context.Options.InstallAfterDownload)
+                    if (await downloads.DownloadAsync(download.Id, download.Files, download.AllowDowngrade, cancellationToken) && context.Options.InstallAfterDownload)
                     {
                         await installs.InstallAsync(download.Id, cancellationToken);
                     }
@@ -86,6 +86,9 @@ internal sealed class CommandDispatcher(RuntimeContext context, DownloadPipeline
                     context.Events.Publish(new CommandFailed(nameof(CancelDownload), $"no download of '{cancel.Id}' is running"));
                 }
 
+                break;
+            case DiscardDownload discard:
+                Run(() => downloads.DiscardAsync(discard.Id, cancellationToken));
                 break;
             case InstallGame install:
                 Run(() => installs.InstallAsync(install.Id, cancellationToken));

@@ -49,7 +49,8 @@ public static class PeerRuntime
         var trusted = TrustedPeers.Load(options.DataDirectory, options.TrustedPeers);
         var knownPeers = KnownPeers.Load(options.DataDirectory, loggerFactory.CreateLogger<KnownPeers>());
         var index = new LibraryIndex(Path.Combine(options.DataDirectory, "library-index.json"), loggerFactory.CreateLogger<LibraryIndex>());
-        var scanner = new LibraryScanner(catalog, index, loggerFactory.CreateLogger<LibraryScanner>());
+        var scanner = new LibraryScanner(catalog, index, loggerFactory.CreateLogger<LibraryScanner>(), ContentChunking.FromAverage(options.ChunkSize), options.HashParallelism,
+            (game, done, total) => events.Publish(new ManifestProgress(game, done, total)));
         var library = new LocalLibrary(directory, scanner, loggerFactory.CreateLogger<LocalLibrary>());
         var installer = new InstallTransaction(unpacker, loggerFactory.CreateLogger<InstallTransaction>());
         var stopping = new CancellationTokenSource();

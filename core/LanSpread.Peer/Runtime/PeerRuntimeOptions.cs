@@ -24,8 +24,20 @@ public sealed class PeerRuntimeOptions
     /// </summary>
     public bool ListenPortFallback { get; set; }
 
-    /// <summary>Bytes per chunk request (4 MiB by measurement, see docs/BENCHMARKS.md).</summary>
+    /// <summary>
+    /// The average content-defined chunk size of this peer's manifests (4 MiB by measurement, see
+    /// docs/BENCHMARKS.md; min is a quarter, max four times it). Chunk requests are manifest chunks.
+    /// </summary>
     public int ChunkSize { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Files hashed at once when manifests are built (each hashing thread reads sequentially).</summary>
+    public int HashParallelism { get; set; } = 2;
+
+    /// <summary>Verified bytes recorded per fsync'd batch of the resume record (a crash loses at most one batch).</summary>
+    public long ProgressBatchBytes { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>Longest time a verified chunk waits before its batch is recorded.</summary>
+    public TimeSpan ProgressBatchInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Chunk requests in flight per peer.</summary>
     public int ChunksInFlightPerPeer { get; set; } = 4;
@@ -75,6 +87,12 @@ public sealed class PeerRuntimeOptions
     /// <c>trusted-peers</c> file adds to them. Empty: every peer that verifies its id is used.
     /// </summary>
     public ISet<LanSpread.Core.Model.PeerId> TrustedPeers { get; } = new HashSet<LanSpread.Core.Model.PeerId>();
+
+    /// <summary>
+    /// Test fixture only (a lying peer): game id → a version this peer announces and puts in its
+    /// details and manifest while its <c>version.ini</c> says otherwise. Never set by a host.
+    /// </summary>
+    internal Dictionary<string, string>? LieAboutVersions { get; set; }
 
     public static string DefaultDataDirectory() =>
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create) is { Length: > 0 } local

@@ -197,12 +197,19 @@ internal sealed class PeerServer
                 // A game being downloaded here is incomplete: not announced until its sentinel is back.
                 var listing = _listings.Answer(
                     library.Revision,
-                    () => library.Announced().Where(g => _context.Operations.RunningOperation(g.Id) != OperationTracker.Download).ToList(),
+                    () => library.Announced().Where(g => _context.Operations.RunningOperation(g.Id) != OperationTracker.Download)
+                        .Select(g => _context.Options.LieAboutVersions?.GetValueOrDefault(g.Id) is { } lie ? g with { Version = lie } : g).ToList(),
                     request);
                 await FrameCodec.WriteResponseAsync(stream.Stream, listing, cancellationToken);
                 return;
             case RequestType.GetGame:
-                await FrameCodec.WriteResponseAsync(stream.Stream, Ok() with { Details = ServedGame(request.Game).Details }, cancellationToken);
+                var details = ServedGame(request.Game).Details;
+                if (details is not null && _context.Options.LieAboutVersions?.GetValueOrDefault(details.Id) is { } lied)
+                {
+                    details = details with { Version = lied, Manifest = details.Manifest is null ? null : Library.ManifestCodec.Create(lied, details.Manifest.Files) };
+                }
+
+                await FrameCodec.WriteResponseAsync(stream.Stream, Ok() with { Details = details }, cancellationToken);
                 return;
             case RequestType.GetGameFileData:
             case RequestType.GetGameFileChunk:

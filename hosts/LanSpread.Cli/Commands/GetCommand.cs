@@ -29,16 +29,18 @@ internal static class GetCommand
         var settle = OptionParsers.Seconds("--settle", $"Exit 3 when peers were found, none offers GAME and no new peer came for this many seconds (default {DefaultSettleSeconds})", DefaultSettleSeconds, 3600);
         var noInstall = new Option<bool>("--no-install") { Description = "Download only" };
         var update = new Option<bool>("--update") { Description = "Fetch the latest version from peers (an update)" };
+        var allowDowngrade = new Option<bool>("--allow-downgrade") { Description = "Replace a newer version held here by the older one peers offer" };
         var command = new Command("get", "Download a game from every peer that has its latest version, then install it. " + ExitCodes.Help) { game };
         command.Options.Add(peers);
         command.Options.Add(timeout);
         command.Options.Add(settle);
         command.Options.Add(noInstall);
         command.Options.Add(update);
+        command.Options.Add(allowDowngrade);
         common.AddTo(command);
         command.SetAction((result, cancellationToken) =>
         {
-            var request = new Request(result.GetValue(game)!, result.GetValue(peers), TimeSpan.FromSeconds(result.GetValue(timeout)), TimeSpan.FromSeconds(result.GetValue(settle)), !result.GetValue(noInstall), result.GetValue(update));
+            var request = new Request(result.GetValue(game)!, result.GetValue(peers), TimeSpan.FromSeconds(result.GetValue(timeout)), TimeSpan.FromSeconds(result.GetValue(settle)), !result.GetValue(noInstall), result.GetValue(update), result.GetValue(allowDowngrade));
             return PeerSession.RunAsync(result, common, installAfterDownload: request.Install, (host, json) => RunAsync(host, json, request, cancellationToken), cancellationToken);
         });
         return command;
@@ -104,7 +106,26 @@ internal static class GetCommand
                         return ExitCodes.NotFound;
                     case (Stage.WaitingForFiles, GotGameFiles files) when files.Game == game:
                         state = Stage.Downloading;
-                        await runtime.SendAsync(new DownloadGameFiles(game, files.Files), deadline.Token);
+                        await runtime.SendAsync(new DownloadGameFiles(game, files.Files, request.AllowDowngrade), deadline.Token);
+                        break;
+                    case (Stage.Downloading, GameUpToDate u) when u.Game == game:
+                        if (!json)
+                        {
+                            AnsiConsole.MarkupLine($"[green]{Markup.Escape(game)} {Markup.Escape(u.Version)} is already up to date[/]");
+                        }
+
+                        if (!request.Install || !u.Installing)
+                        {
+                            return ExitCodes.Success;
+                        }
+
+                        state = Stage.Installing;
+                        break;
+                    case (_, PeerBanned b) when b.Game == game && !json:
+                        AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(b.Peer)} sent bad data and is no longer used: {Markup.Escape(b.Reason)}[/]");
+                        break;
+                    case (_, PeerSkipped p) when p.Game == game && !json:
+                        AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(p.Peer)} is skipped: {Markup.Escape(p.Reason)}[/]");
                         break;
                     case (Stage.Downloading, DownloadGameFilesFailed f) when f.Game == game:
                         return ExitCodes.TransferFailed;
@@ -172,7 +193,7 @@ internal static class GetCommand
         _ => "installing",
     };
 
-    private sealed record Request(string Game, int Peers, TimeSpan Timeout, TimeSpan Settle, bool Install, bool Update);
+    private sealed record Request(string Game, int Peers, TimeSpan Timeout, TimeSpan Settle, bool Install, bool Update, bool AllowDowngrade);
 
     private enum Stage
     {

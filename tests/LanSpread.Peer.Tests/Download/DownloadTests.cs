@@ -1,7 +1,6 @@
 using LanSpread.Core.Commands;
 using LanSpread.Core.Events;
 using LanSpread.Core.Model;
-using LanSpread.Peer.Download;
 using LanSpread.Peer.Peers;
 using LanSpread.TestKit;
 using Xunit;
@@ -130,6 +129,7 @@ public sealed class DownloadTests
         var oldContent = new Dictionary<string, byte[]> { ["old.txt"] = [1, 2, 3] };
         var clientGames = set.Temp.Sub("client-games");
         var clientRoot = GameFixture.Create(clientGames, "alienswarm", "1", oldContent);
+        var oldArchive = File.ReadAllBytes(Path.Combine(clientRoot, "alienswarm.eti"));
         Directory.CreateDirectory(Path.Combine(clientRoot, "local"));
         File.WriteAllBytes(Path.Combine(clientRoot, "local", "old.txt"), [1, 2, 3]);
         Seed(set, "alpha", "2", Content(6, files: 4, size: 8_000_000));
@@ -146,7 +146,8 @@ public sealed class DownloadTests
 
         var failed = Assert.IsType<DownloadGameFilesFailed>(await client.DownloadAsync("alienswarm", TimeSpan.FromSeconds(90)));
         Assert.False(string.IsNullOrWhiteSpace(failed.Reason));
-        Assert.False(File.Exists(Path.Combine(clientRoot, "version.ini"))); // not restored: the files are no longer v1
+        Assert.Equal("1", File.ReadAllText(Path.Combine(clientRoot, "version.ini")).Trim()); // the update was staged: the root is still v1
+        Assert.Equal(oldArchive, File.ReadAllBytes(Path.Combine(clientRoot, "alienswarm.eti")));
         Assert.False(File.Exists(Path.Combine(clientRoot, ".version.ini.tmp")));
         Assert.False(File.Exists(Path.Combine(clientRoot, ".version.ini.discarded")));
         Assert.Equal([1, 2, 3], File.ReadAllBytes(Path.Combine(clientRoot, "local", "old.txt")));
@@ -271,9 +272,10 @@ public sealed class DownloadTests
         var files = await client.Log.WaitAsync<GotGameFiles>();
         Assert.Equal(size, files.Files.Single(f => f.RelativePath == "huge.pak").Size);
 
-        var chunks = DownloadPipeline.Chunk(files.Files.Where(f => f.RelativePath == "huge.pak"), 4 * 1024 * 1024);
-        Assert.Equal((size + (4 << 20) - 1) / (4 << 20), chunks.Count);
+        var manifest = client.Runtime.PeerGameDb.FilesOf(alpha.Runtime.PeerId, "alienswarm")!.Manifest!;
+        var chunks = manifest.Files.Single(f => f.RelativePath == "huge.pak").Chunks;
         Assert.Equal(size, chunks[^1].Offset + chunks[^1].Length);
+        Assert.Equal(size, chunks.Sum(c => c.Length));
 
         var target = Path.Combine(set.Temp.Path, "target.pak");
         using var output = File.OpenHandle(target, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite, FileOptions.Asynchronous);
@@ -309,7 +311,7 @@ public sealed class DownloadTests
             var failed = Assert.IsType<DownloadGameFilesFailed>(await client.DownloadAsync("alienswarm"));
             Assert.StartsWith("disk full", failed.Reason, StringComparison.Ordinal);
             Assert.Equal([4, 2], File.ReadAllBytes(Path.Combine(clientRoot, "local", "keep.txt")));
-            Assert.False(File.Exists(Path.Combine(clientRoot, "version.ini")));
+            Assert.Equal("1", File.ReadAllText(Path.Combine(clientRoot, "version.ini"))); // staged update: the held version stays
             Assert.False(File.Exists(Path.Combine(clientRoot, ".version.ini.tmp")));
             Assert.False(File.Exists(Path.Combine(clientRoot, ".version.ini.discarded")));
             await set.DisposeAsync();

@@ -35,6 +35,7 @@ public sealed class TlsTransport : ITransport
             MaxConnectionsPerAddress = Math.Max(1, settings.GetInt32("tls.maxConnectionsPerAddress", 32)),
             SpareConnectionIdleTimeout = TimeSpan.FromMilliseconds(settings.GetInt32("tls.spareIdleMs", 10_000)),
         };
+        TlsSettings.WarmUpInBackground();
     }
 
     /// <summary>The options in force.</summary>

@@ -17,6 +17,11 @@ namespace LanSpread.Peer.Composition;
 /// sharing the contract types, composes its MEF2 exports and records a status per part. A plugin that
 /// fails in any way is listed with the reason and never takes the host down. McMaster.NETCore.Plugins
 /// stays behind this type so it can be swapped for a small AssemblyLoadContext subclass.
+/// Loading is lazy where the manifest allows it: a plugin whose <c>plugin.json</c> says which kinds it
+/// <c>provides</c> is loaded (assemblies, eager type check, composition) only when a part of one of those
+/// kinds is first asked for, or when <see cref="Parts"/> lists everything; a short command then pays only
+/// for the plugins it uses (`install` loads the unpacker alone). Manifests are still read at once, so a
+/// bad or incompatible manifest is reported as before.
 /// </summary>
 public sealed class PluginCatalog : IDisposable
 {
@@ -38,15 +43,34 @@ public sealed class PluginCatalog : IDisposable
         (typeof(IChunkPlanner), PluginKind.Planner),
     ];
 
-    private readonly List<PluginPart> _parts = [];
+    // One slot per plugin folder, in folder order, so Parts lists in the same order however lazily
+    // the folders were loaded.
+    private readonly List<List<PluginPart>> _slots = [];
+    private readonly List<(List<PluginPart> Slot, string Folder, PluginManifest Manifest)> _pending = [];
     private readonly List<PluginLoader> _loaders = [];
     private readonly List<CompositionHost> _containers = [];
+    private readonly Lock _gate = new();
     private readonly ILogger _logger;
+    private readonly Dictionary<Type, object> _hostValues;
 
-    private PluginCatalog(ILogger logger) => _logger = logger;
+    private PluginCatalog(ILogger logger, Dictionary<Type, object> hostValues)
+    {
+        _logger = logger;
+        _hostValues = hostValues;
+    }
 
-    /// <summary>Every part found, usable or not.</summary>
-    public IReadOnlyList<PluginPart> Parts => _parts;
+    /// <summary>Every part found, usable or not (loads every plugin not loaded yet).</summary>
+    public IReadOnlyList<PluginPart> Parts
+    {
+        get
+        {
+            lock (_gate)
+            {
+                LoadPending(kind: null);
+                return _slots.SelectMany(s => s).ToList();
+            }
+        }
+    }
 
     /// <summary>The default plugin folder beside the host executable.</summary>
     public static string DefaultDirectory => Path.Combine(AppContext.BaseDirectory, "plugins");
@@ -59,12 +83,12 @@ public sealed class PluginCatalog : IDisposable
     {
         ArgumentNullException.ThrowIfNull(roots);
         ArgumentNullException.ThrowIfNull(loggerFactory);
-        var catalog = new PluginCatalog(loggerFactory.CreateLogger<PluginCatalog>());
         var hostValues = new Dictionary<Type, object>
         {
             [typeof(ILoggerFactory)] = loggerFactory,
             [typeof(PluginSettings)] = settings ?? PluginSettings.Empty,
         };
+        var catalog = new PluginCatalog(loggerFactory.CreateLogger<PluginCatalog>(), hostValues);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         // A relative root (--plugins ./mine) means the working directory's folder: resolved once here,
         // because the plugin load contexts resolve relative paths against other bases (all parts then
@@ -75,7 +99,9 @@ public sealed class PluginCatalog : IDisposable
             {
                 if (seen.Add(Path.GetFullPath(folder)))
                 {
-                    catalog.LoadFolder(folder, hostValues);
+                    var slot = new List<PluginPart>();
+                    catalog._slots.Add(slot);
+                    catalog.ProbeFolder(folder, slot);
                 }
             }
         }
@@ -87,13 +113,16 @@ public sealed class PluginCatalog : IDisposable
     public void AddBuiltIn(string kind, string name, int priority, object instance)
     {
         ArgumentNullException.ThrowIfNull(instance);
-        _parts.Add(new PluginPart("builtin", kind, name, typeof(PluginCatalog).Assembly.GetName().Version?.ToString(3) ?? "0",
-            priority, PluginStatus.Active, null, string.Empty, instance));
+        lock (_gate)
+        {
+            _slots.Add([new PluginPart("builtin", kind, name, typeof(PluginCatalog).Assembly.GetName().Version?.ToString(3) ?? "0",
+            priority, PluginStatus.Active, null, string.Empty, instance)]);
+        }
     }
 
     /// <summary>The Active parts of a kind, highest priority first.</summary>
     public IEnumerable<T> Active<T>(string kind) where T : class =>
-        _parts.Where(p => p.Kind == kind && p.Status == PluginStatus.Active)
+        PartsOf(kind).Where(p => p.Status == PluginStatus.Active)
               .OrderByDescending(p => p.Priority)
               .Select(p => p.Instance)
               .OfType<T>();
@@ -104,7 +133,7 @@ public sealed class PluginCatalog : IDisposable
     /// </summary>
     public T Select<T>(string kind, string? name) where T : class
     {
-        var candidates = _parts.Where(p => p.Kind == kind).ToList();
+        var candidates = PartsOf(kind);
         var available = string.Join(", ", candidates.Where(p => p.Status == PluginStatus.Active).Select(p => p.Name).Distinct());
         if (string.IsNullOrEmpty(available))
         {
@@ -147,13 +176,36 @@ public sealed class PluginCatalog : IDisposable
         }
     }
 
-    private void LoadFolder(string folder, Dictionary<Type, object> hostValues)
+    /// <summary>The parts of a kind, loading first the pending plugins that provide it.</summary>
+    private List<PluginPart> PartsOf(string kind)
+    {
+        lock (_gate)
+        {
+            LoadPending(kind);
+            return _slots.SelectMany(s => s).Where(p => p.Kind == kind).ToList();
+        }
+    }
+
+    private void LoadPending(string? kind)
+    {
+        for (var i = 0; i < _pending.Count; i++)
+        {
+            var (slot, folder, manifest) = _pending[i];
+            if (kind is null || manifest.Provides!.Contains(kind, StringComparer.OrdinalIgnoreCase))
+            {
+                _pending.RemoveAt(i--);
+                LoadFolder(folder, manifest, slot);
+            }
+        }
+    }
+
+    private void ProbeFolder(string folder, List<PluginPart> slot)
     {
         var folderName = Path.GetFileName(folder);
         var manifestPath = Path.Combine(folder, PluginManifest.FileName);
         if (!File.Exists(manifestPath))
         {
-            Fail(folderName, "?", PluginStatus.Malfunctioned, $"no {PluginManifest.FileName} in {folder}", folder);
+            Fail(slot, folderName, "?", PluginStatus.Malfunctioned, $"no {PluginManifest.FileName} in {folder}", folder);
             return;
         }
 
@@ -164,18 +216,31 @@ public sealed class PluginCatalog : IDisposable
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
         {
-            Fail(folderName, "?", PluginStatus.Malfunctioned, ex.Message, folder);
+            Fail(slot, folderName, "?", PluginStatus.Malfunctioned, ex.Message, folder);
             return;
         }
 
         var target = Version.Parse(manifest.ContractVersion);
         if (!ContractVersion.IsCompatible(target))
         {
-            Fail(manifest.Id, manifest.Version, PluginStatus.Incompatible,
+            Fail(slot, manifest.Id, manifest.Version, PluginStatus.Incompatible,
                 $"targets contract {target}, this host implements {ContractVersion.Current}", folder);
             return;
         }
 
+        // Lazy only when the manifest names kinds this host knows; otherwise load now, as before.
+        if (manifest.Provides is { Count: > 0 } provides
+            && provides.All(k => Contracts.Any(c => string.Equals(c.Kind, k, StringComparison.OrdinalIgnoreCase))))
+        {
+            _pending.Add((slot, folder, manifest));
+            return;
+        }
+
+        LoadFolder(folder, manifest, slot);
+    }
+
+    private void LoadFolder(string folder, PluginManifest manifest, List<PluginPart> slot)
+    {
         var assemblies = new List<Assembly>();
         foreach (var file in manifest.Assemblies)
         {
@@ -191,12 +256,12 @@ public sealed class PluginCatalog : IDisposable
             catch (ReflectionTypeLoadException ex)
             {
                 var first = ex.LoaderExceptions.FirstOrDefault(e => e is not null)?.Message ?? ex.Message;
-                Fail(manifest.Id, manifest.Version, PluginStatus.Malfunctioned, $"{file}: types failed to load: {first}", folder);
+                Fail(slot, manifest.Id, manifest.Version, PluginStatus.Malfunctioned, $"{file}: types failed to load: {first}", folder);
                 return;
             }
             catch (Exception ex)
             {
-                Fail(manifest.Id, manifest.Version, PluginStatus.Malfunctioned, $"{file}: {ex.GetType().Name}: {ex.Message}", folder);
+                Fail(slot, manifest.Id, manifest.Version, PluginStatus.Malfunctioned, $"{file}: {ex.GetType().Name}: {ex.Message}", folder);
                 return;
             }
         }
@@ -206,30 +271,30 @@ public sealed class PluginCatalog : IDisposable
         {
             container = new ContainerConfiguration()
                 .WithAssemblies(assemblies)
-                .WithProvider(new HostValueExportProvider(hostValues))
+                .WithProvider(new HostValueExportProvider(_hostValues))
                 .CreateContainer();
             _containers.Add(container);
         }
         catch (Exception ex)
         {
-            Fail(manifest.Id, manifest.Version, PluginStatus.Malfunctioned, $"composition failed: {ex.Message}", folder);
+            Fail(slot, manifest.Id, manifest.Version, PluginStatus.Malfunctioned, $"composition failed: {ex.Message}", folder);
             return;
         }
 
         var found = 0;
         foreach (var (contract, kind) in Contracts)
         {
-            found += ComposeParts(container, contract, kind, manifest, folder);
+            found += ComposeParts(slot, container, contract, kind, manifest, folder);
         }
 
         if (found == 0)
         {
-            Fail(manifest.Id, manifest.Version, PluginStatus.Malfunctioned,
+            Fail(slot, manifest.Id, manifest.Version, PluginStatus.Malfunctioned,
                 "no exported parts (is System.Composition.AttributedModel shared, and is the class exported by contract?)", folder);
         }
     }
 
-    private int ComposeParts(CompositionHost container, Type contract, string kind, PluginManifest manifest, string folder)
+    private int ComposeParts(List<PluginPart> slot, CompositionHost container, Type contract, string kind, PluginManifest manifest, string folder)
     {
         // Lazy<T, PluginExportMetadata> via reflection over the four contract types.
         var lazyType = typeof(Lazy<,>).MakeGenericType(contract, typeof(PluginExportMetadata));
@@ -240,7 +305,7 @@ public sealed class PluginCatalog : IDisposable
         }
         catch (Exception ex)
         {
-            Fail(manifest.Id, manifest.Version, PluginStatus.Malfunctioned, $"{kind} exports failed: {ex.Message}", folder);
+            Fail(slot, manifest.Id, manifest.Version, PluginStatus.Malfunctioned, $"{kind} exports failed: {ex.Message}", folder);
             return 1;
         }
 
@@ -258,23 +323,23 @@ public sealed class PluginCatalog : IDisposable
             catch (TargetInvocationException ex)
             {
                 var inner = ex.InnerException ?? ex;
-                AddPart(manifest, kind, name, metadata.Priority, PluginStatus.Malfunctioned, $"constructor threw {inner.GetType().Name}: {inner.Message}", folder, null);
+                AddPart(slot, manifest, kind, name, metadata.Priority, PluginStatus.Malfunctioned, $"constructor threw {inner.GetType().Name}: {inner.Message}", folder, null);
                 continue;
             }
 
             if (instance is IPlatformSupport { IsSupported: false } platform)
             {
-                AddPart(manifest, kind, name, metadata.Priority, PluginStatus.NotSupported, platform.NotSupportedReason ?? "not supported on this platform", folder, instance);
+                AddPart(slot, manifest, kind, name, metadata.Priority, PluginStatus.NotSupported, platform.NotSupportedReason ?? "not supported on this platform", folder, instance);
                 continue;
             }
 
-            AddPart(manifest, kind, name, metadata.Priority, PluginStatus.Active, null, folder, instance);
+            AddPart(slot, manifest, kind, name, metadata.Priority, PluginStatus.Active, null, folder, instance);
         }
 
         return count;
     }
 
-    private void AddPart(PluginManifest manifest, string kind, string name, int priority, PluginStatus status, string? reason, string folder, object? instance)
+    private void AddPart(List<PluginPart> slot, PluginManifest manifest, string kind, string name, int priority, PluginStatus status, string? reason, string folder, object? instance)
     {
         if (status == PluginStatus.NotSupported)
         {
@@ -287,12 +352,12 @@ public sealed class PluginCatalog : IDisposable
             _logger.LogWarning("Plugin {PluginId} {Kind} {Name} is {Status}: {Reason}", manifest.Id, kind, name, status, reason);
         }
 
-        _parts.Add(new PluginPart(manifest.Id, kind, name, manifest.Version, priority, status, reason, folder, instance));
+        slot.Add(new PluginPart(manifest.Id, kind, name, manifest.Version, priority, status, reason, folder, instance));
     }
 
-    private void Fail(string id, string version, PluginStatus status, string reason, string folder)
+    private void Fail(List<PluginPart> slot, string id, string version, PluginStatus status, string reason, string folder)
     {
         _logger.LogWarning("Plugin folder {Folder} is {Status}: {Reason}", folder, status, reason);
-        _parts.Add(new PluginPart(id, "?", id, version, 0, status, reason, folder, null));
+        slot.Add(new PluginPart(id, "?", id, version, 0, status, reason, folder, null));
     }
 }

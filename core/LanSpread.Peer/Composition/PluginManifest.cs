@@ -5,18 +5,19 @@ namespace LanSpread.Peer.Composition;
 
 /// <summary>
 /// The <c>plugin.json</c> beside a plugin's assemblies (Jellyfin's <c>meta.json</c> is the model).
+/// <c>provides</c> (optional) names the part kinds the plugin exports; with it the catalog loads the plugin
+/// only when a part of one of those kinds is first asked for, without it the plugin is loaded at once.
 /// </summary>
 public sealed record PluginManifest(
     [property: JsonPropertyName("id")] string Id,
     [property: JsonPropertyName("version")] string Version,
     [property: JsonPropertyName("contractVersion")] string ContractVersion,
     [property: JsonPropertyName("assemblies")] IReadOnlyList<string> Assemblies,
-    [property: JsonPropertyName("description")] string? Description = null)
+    [property: JsonPropertyName("description")] string? Description = null,
+    [property: JsonPropertyName("provides")] IReadOnlyList<string>? Provides = null)
 {
     /// <summary>The manifest's file name.</summary>
     public const string FileName = "plugin.json";
-
-    private static readonly JsonSerializerOptions Options = new() { PropertyNameCaseInsensitive = true };
 
     /// <summary>Reads and validates a manifest; throws <see cref="InvalidDataException"/> with the problem.</summary>
     public static PluginManifest Read(string path)
@@ -25,7 +26,7 @@ public sealed record PluginManifest(
         try
         {
             using var stream = File.OpenRead(path);
-            manifest = JsonSerializer.Deserialize<PluginManifest>(stream, Options);
+            manifest = JsonSerializer.Deserialize(stream, PluginManifestJsonContext.Default.PluginManifest);
         }
         catch (JsonException ex)
         {

@@ -104,7 +104,8 @@ public sealed class PeerHost : IAsyncDisposable
 
             var transport = plugins.Select<ITransport>(PluginKind.Transport, settings.Transport);
             var planner = plugins.Select<IChunkPlanner>(PluginKind.Planner, settings.Planner);
-            var unpacker = UnpackerSet.From(plugins);
+            // Resolved on the first install: a peer that only serves or downloads never loads the unpackers.
+            var unpacker = new DeferredUnpacker(() => UnpackerSet.From(plugins));
             var discoveries = new List<IDiscovery>();
             if (!settings.NoMdns)
             {

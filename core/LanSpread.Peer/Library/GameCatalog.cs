@@ -9,9 +9,8 @@ namespace LanSpread.Peer.Library;
 /// replaced by a user file (<c>{"replace": false, "games": [...]}</c>). Only catalog games are
 /// announced and served; other roots are reported, never touched.
 /// </summary>
-public sealed class GameCatalog
+public sealed partial class GameCatalog
 {
-    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
     private readonly Dictionary<string, CatalogEntry> _entries;
 
     private GameCatalog(IEnumerable<CatalogEntry> entries) =>
@@ -72,7 +71,7 @@ public sealed class GameCatalog
         CatalogFile? file;
         try
         {
-            file = JsonSerializer.Deserialize<CatalogFile>(stream, Options);
+            file = JsonSerializer.Deserialize(stream, CatalogJsonContext.Default.CatalogFile);
         }
         catch (JsonException ex)
         {
@@ -110,4 +109,10 @@ public sealed class GameCatalog
     private sealed record CatalogFile(
         [property: JsonPropertyName("replace")] bool Replace,
         [property: JsonPropertyName("games")] List<CatalogEntry> Games);
+
+    // Source-generated: every CLI verb loads the catalog, and reflection-based JSON costs tens of
+    // milliseconds of start-up (docs/BENCHMARKS.md, `lanspread list`).
+    [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+    [JsonSerializable(typeof(CatalogFile))]
+    private sealed partial class CatalogJsonContext : JsonSerializerContext;
 }

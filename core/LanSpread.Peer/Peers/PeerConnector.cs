@@ -250,7 +250,7 @@ internal sealed class PeerConnector : IDiscoveryObserver, IAsyncDisposable
                 if (isNew)
                 {
                     _logger.LogInformation("Peer {Name} ({Id}) at {Address} via {Source}", client.Name, client.Id.Abbreviated, address, peer.Source);
-                    _context.Events.Publish(new PeerDiscovered(client.Name, client.Id, address));
+                    _context.Events.Publish(new PeerDiscovered(client.Name, client.Id, address, peer.Source));
                     _context.Events.Publish(new PeerCountChanged(_context.PeerGameDb.Count));
                     _context.PublishSnapshot();
                 }

@@ -74,6 +74,15 @@ public sealed class PeerGameDB
         }
     }
 
+    /// <summary>What one peer offers (complete copies), sorted by id; empty for an unknown peer.</summary>
+    public IReadOnlyList<GameSummary> GamesOf(PeerId id)
+    {
+        lock (_gate)
+        {
+            return _peers.TryGetValue(id, out var record) ? record.Games.Values.OrderBy(g => g.Id, StringComparer.Ordinal).ToList() : [];
+        }
+    }
+
     /// <summary>Replaces what a peer offers; true when it changed.</summary>
     public bool SetGames(PeerId id, IReadOnlyList<GameSummary> games)
     {

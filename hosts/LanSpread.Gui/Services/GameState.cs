@@ -1,5 +1,3 @@
-using LanSpread.Core.Model;
-
 namespace LanSpread.Gui.Services;
 
 /// <summary>The state a game is shown in, derived from the merged library entry and its running operation.</summary>
@@ -15,39 +13,12 @@ public enum GameState
     Installed,
     UpdateAvailable,
     Failed,
-}
+    Cancelled,
+    Paused,
 
-public static class GameStates
-{
-    public static GameState Of(Game game, GameOperation? operation)
-    {
-        ArgumentNullException.ThrowIfNull(game);
-        return operation?.Kind switch
-        {
-            GameOperationKind.Failed => GameState.Failed,
-            GameOperationKind.Requesting => GameState.Requesting,
-            GameOperationKind.Downloading => GameState.Downloading,
-            GameOperationKind.Installing => GameState.Installing,
-            GameOperationKind.Uninstalling => GameState.Uninstalling,
-            _ when game.IsInstalled && game.UpdateAvailable => GameState.UpdateAvailable,
-            _ when game.IsInstalled => GameState.Installed,
-            _ when game.IsDownloaded => GameState.Downloaded,
-            _ when game.PeersWithLatest > 0 => GameState.NotDownloaded,
-            _ => GameState.NotAvailable,
-        };
-    }
+    /// <summary>Installed files without a downloaded version: an update or download was interrupted (the process was killed).</summary>
+    Interrupted,
 
-    public static string Label(GameState state) => state switch
-    {
-        GameState.NotAvailable => "not available",
-        GameState.NotDownloaded => "not downloaded",
-        GameState.Requesting => "asking peers…",
-        GameState.Downloading => "downloading",
-        GameState.Downloaded => "downloaded",
-        GameState.Installing => "installing",
-        GameState.Uninstalling => "uninstalling",
-        GameState.Installed => "installed",
-        GameState.UpdateAvailable => "update available",
-        _ => "failed",
-    };
+    /// <summary>A folder in the game directory the catalog does not know: reported, never shared or installed.</summary>
+    NotInCatalog,
 }

@@ -79,14 +79,19 @@ internal sealed class EntryPathValidator
     /// <summary>Checks that a link entry's target stays inside the target directory.</summary>
     public void ValidateLink(string relativePath, string target)
     {
-        if (Path.IsPathRooted(target) || target.Replace('\\', '/').StartsWith('/'))
+        if (string.IsNullOrEmpty(target) || target.Any(char.IsControl))
+        {
+            throw new InvalidDataException($"link '{relativePath}' has an empty or malformed target");
+        }
+
+        if (Path.IsPathRooted(target) || target.Replace('\\', '/').StartsWith('/') || (target.Length >= 2 && target[1] == ':' && char.IsAsciiLetter(target[0])))
         {
             throw new InvalidDataException($"link '{relativePath}' points outside the target directory ('{target}')");
         }
 
         var parent = Path.GetDirectoryName(Path.Combine(_root, relativePath))!;
         var resolved = Path.GetFullPath(Path.Combine(parent, target.Replace('\\', '/')));
-        if (!resolved.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        if (resolved != _root && !resolved.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
         {
             throw new InvalidDataException($"link '{relativePath}' points outside the target directory ('{target}')");
         }

@@ -14,6 +14,7 @@ namespace LanSpread.Unpack.Rar.Internal;
 /// </summary>
 internal sealed class RarExtraction
 {
+    private const string EmptyArchive = "empty archive: it holds no files or directories";
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(200);
 
     private readonly RarUnpackerOptions _options;
@@ -45,8 +46,12 @@ internal sealed class RarExtraction
         {
             if (_options.UseStoredFastPath && StoredRar5Archive.TryOpen(archivePath, out var stored))
             {
-                _logger.LogDebug("Unpacking {Archive} with the stored-RAR5 fast path", archivePath);
-                ExtractStored(stored, archivePath, destination);
+                using (stored)
+                {
+                    _logger.LogDebug("Unpacking {Archive} with the stored-RAR5 fast path", archivePath);
+                    ExtractStored(stored, archivePath, destination);
+                }
+
                 return;
             }
 
@@ -94,6 +99,19 @@ internal sealed class RarExtraction
     private void ExtractWithSharpCompress(string archivePath, string destination)
     {
         var volumes = VolumeSet.VolumesOf(archivePath);
+        // SharpCompress does not expose RAR5 redirection records (a symlink would become an empty file):
+        // take them from our own header scan where the headers are readable.
+        var listings = volumes.Select(v => StoredRar5Archive.ReadEntries(v.FullName)).ToList();
+        if (listings is [{ Count: 0 }])
+        {
+            throw new InvalidDataException(EmptyArchive); // SharpCompress would fail with "Sequence contains no matching element"
+        }
+
+        var redirections = listings
+            .SelectMany(e => e ?? [])
+            .Where(e => e.Kind is Rar5EntryKind.SymbolicLink or Rar5EntryKind.Unsupported)
+            .GroupBy(e => e.Name, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         using var archive = RarArchive.OpenArchive(volumes, new ReaderOptions { LeaveStreamOpen = false });
         if (archive.IsEncrypted)
         {
@@ -106,26 +124,40 @@ internal sealed class RarExtraction
             throw new UnpackException(archivePath, "encrypted archive (password-protected archives are not supported)");
         }
 
+        if (entries.Count == 0)
+        {
+            throw new InvalidDataException(EmptyArchive);
+        }
+
         if (!archive.IsComplete)
         {
             throw new UnpackException(archivePath, "incomplete multi-volume set: a volume is missing");
         }
 
-        // Pass 1: validate every name before writing anything.
+        // Pass 1: validate every name and link before writing anything.
         var validator = new EntryPathValidator(destination);
-        var plan = new Dictionary<string, string>(StringComparer.Ordinal);
+        var plan = new Dictionary<string, (string Relative, string? Link)>(StringComparer.Ordinal);
         foreach (var entry in entries)
         {
             var relative = validator.Validate(entry.Key, entry.IsDirectory);
-            if (!string.IsNullOrEmpty(entry.LinkTarget))
+            string? link = null;
+            if (entry.Key is not null && (redirections.TryGetValue(entry.Key, out var redirection) || redirections.TryGetValue(entry.Key.Replace('\\', '/'), out redirection)))
+            {
+                link = ValidateLink(validator, relative, redirection);
+            }
+            else if (!string.IsNullOrEmpty(entry.LinkTarget))
             {
                 validator.ValidateLink(relative, entry.LinkTarget);
+                link = entry.LinkTarget;
             }
 
-            plan[entry.Key!] = relative;
-            _totalBytes += entry.IsDirectory ? 0 : entry.Size;
+            plan[entry.Key!] = (relative, link);
+            _totalBytes += entry.IsDirectory || link is not null ? 0 : entry.Size;
         }
 
+        SymlinkWriter.EnsureNothingBelowLinks(
+            plan.Values.Select(p => p.Relative).ToList(),
+            plan.Values.Where(p => p.Link is not null).Select(p => p.Relative).ToList());
         var links = new List<(string Relative, string Target)>();
         var buffer = ArrayPool<byte>.Shared.Rent(_options.BufferSize);
         try
@@ -156,15 +188,34 @@ internal sealed class RarExtraction
         // Links last, so no entry is ever written through a link.
         foreach (var (relative, target) in links)
         {
-            File.CreateSymbolicLink(Path.Combine(destination, relative), target);
+            SymlinkWriter.Create(destination, relative, target);
         }
 
         Report(archivePath, force: true);
     }
 
-    private void WriteEntry(IEntry entry, string relative, string destination, List<(string, string)> links, Func<Stream> open, byte[] buffer)
+    private static string ValidateLink(EntryPathValidator validator, string relative, StoredRar5Entry entry)
+    {
+        if (entry.Kind == Rar5EntryKind.Unsupported)
+        {
+            var what = entry.RedirectionType switch
+            {
+                4 => "a hard link",
+                5 => "a file copy",
+                _ => $"a link of unknown type {entry.RedirectionType}",
+            };
+            throw new InvalidDataException($"entry '{entry.Name}' is {what}, which is not supported (only symbolic links inside the game are)");
+        }
+
+        var target = SymlinkWriter.TargetFor(entry.LinkTarget ?? string.Empty, entry.RedirectionType);
+        validator.ValidateLink(relative, target);
+        return target;
+    }
+
+    private void WriteEntry(IEntry entry, (string Relative, string? Link) planned, string destination, List<(string, string)> links, Func<Stream> open, byte[] buffer)
     {
         _cancellationToken.ThrowIfCancellationRequested();
+        var (relative, link) = planned;
         var path = Path.Combine(destination, relative);
         if (entry.IsDirectory)
         {
@@ -172,9 +223,9 @@ internal sealed class RarExtraction
             return;
         }
 
-        if (!string.IsNullOrEmpty(entry.LinkTarget))
+        if (link is not null)
         {
-            links.Add((relative, entry.LinkTarget));
+            links.Add((relative, link));
             return;
         }
 
@@ -205,30 +256,61 @@ internal sealed class RarExtraction
 
     private void ExtractStored(StoredRar5Archive archive, string archivePath, string destination)
     {
-        var validator = new EntryPathValidator(destination);
-        var plan = new List<(StoredRar5Entry Entry, string Relative)>();
-        foreach (var entry in archive.Entries)
+        if (archive.Entries.Count == 0)
         {
-            plan.Add((entry, validator.Validate(entry.Name, entry.IsDirectory)));
-            _totalBytes += entry.IsDirectory ? 0 : entry.Size;
+            throw new InvalidDataException(EmptyArchive);
         }
 
-        foreach (var (entry, relative) in plan)
+        // Pass 1: validate every name and link before writing anything.
+        var validator = new EntryPathValidator(destination);
+        var plan = new List<(StoredRar5Entry Entry, string Relative, string? Link)>(archive.Entries.Count);
+        foreach (var entry in archive.Entries)
         {
-            _cancellationToken.ThrowIfCancellationRequested();
-            var path = Path.Combine(destination, relative);
-            if (entry.IsDirectory)
-            {
-                Directory.CreateDirectory(path);
-                continue;
-            }
+            var relative = validator.Validate(entry.Name, entry.IsDirectory);
+            var link = entry.Kind is Rar5EntryKind.SymbolicLink or Rar5EntryKind.Unsupported ? ValidateLink(validator, relative, entry) : null;
+            plan.Add((entry, relative, link));
+            _totalBytes += entry.Kind == Rar5EntryKind.File ? entry.Size : 0;
+        }
 
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            archive.CopyEntryTo(entry, path, _options.BufferSize, n =>
+        SymlinkWriter.EnsureNothingBelowLinks(
+            plan.Select(p => p.Relative).ToList(),
+            plan.Where(p => p.Link is not null).Select(p => p.Relative).ToList());
+        var links = new List<(string Relative, string Target)>();
+        var buffer = ArrayPool<byte>.Shared.Rent(_options.BufferSize);
+        try
+        {
+            foreach (var (entry, relative, link) in plan)
             {
-                _bytesDone += n;
-                Report(relative, force: false);
-            }, _cancellationToken);
+                _cancellationToken.ThrowIfCancellationRequested();
+                var path = Path.Combine(destination, relative);
+                if (entry.IsDirectory)
+                {
+                    Directory.CreateDirectory(path);
+                    continue;
+                }
+
+                if (link is not null)
+                {
+                    links.Add((relative, link));
+                    continue;
+                }
+
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                archive.CopyEntryTo(entry, path, buffer, n =>
+                {
+                    _bytesDone += n;
+                    Report(relative, force: false);
+                }, _cancellationToken);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        foreach (var (relative, target) in links)
+        {
+            SymlinkWriter.Create(destination, relative, target);
         }
 
         Report(archivePath, force: true);

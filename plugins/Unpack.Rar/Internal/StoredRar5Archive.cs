@@ -1,165 +1,93 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Text;
+using Microsoft.Win32.SafeHandles;
 
 namespace LanSpread.Unpack.Rar.Internal;
 
 /// <summary>
-/// The fast path for the common game-archive case: a single-volume, non-solid, unencrypted RAR5 whose
-/// entries are all stored (method 0) with a CRC32. Such an entry is a plain byte range of the archive,
-/// so extraction is a positioned copy plus a CRC32 check (System.IO.Hashing, vectorised) instead of
-/// SharpCompress's stream stack. Headers are parsed per RARLAB's RAR 5.0 technote and each header's
-/// CRC32 is verified; anything this parser does not fully understand returns false and the archive
-/// goes the general (SharpCompress) way, so no check is lost.
+/// RAR5 header scanner and the fast path for the common game-archive case: a single-volume, non-solid,
+/// unencrypted RAR5 whose files are all stored (method 0) with a CRC32. Such a file is a plain byte
+/// range of the archive, so extraction is a positioned copy plus a CRC32 check (System.IO.Hashing,
+/// vectorised) instead of SharpCompress's stream stack. Directory entries (no data, no CRC32, as WinRAR
+/// writes them), symbolic links (redirection records) and every header field or extra record that does
+/// not change the bytes (times, attributes, host OS, Unix owner, version) are understood; headers are
+/// parsed per RARLAB's RAR 5.0 technote and each header's CRC32 is verified. Anything this scanner does
+/// not fully understand makes the archive ineligible and it goes the general (SharpCompress) way, so no
+/// check is lost.
 /// </summary>
-internal sealed class StoredRar5Archive
+internal sealed class StoredRar5Archive : IDisposable
 {
+    private const int MaxHeaderSize = 2 * 1024 * 1024; // the technote's limit
     private static readonly byte[] Signature = [0x52, 0x61, 0x72, 0x21, 0x1A, 0x07, 0x01, 0x00];
 
-    private readonly string _path;
+    private readonly SafeFileHandle _source;
 
-    private StoredRar5Archive(string path, List<StoredRar5Entry> entries)
+    private StoredRar5Archive(SafeFileHandle source, List<StoredRar5Entry> entries)
     {
-        _path = path;
+        _source = source;
         Entries = entries;
     }
 
     public IReadOnlyList<StoredRar5Entry> Entries { get; }
 
+    /// <summary>Opens <paramref name="path"/> for the fast path, or returns false if it is not eligible.</summary>
     public static bool TryOpen(string path, out StoredRar5Archive archive)
     {
         archive = null!;
-        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        var length = RandomAccess.GetLength(handle);
-        Span<byte> signature = stackalloc byte[8];
-        if (length < 8 || RandomAccess.Read(handle, signature, 0) != 8 || !signature.SequenceEqual(Signature))
-        {
-            return false;
-        }
-
-        var entries = new List<StoredRar5Entry>();
-        long position = 8;
-        var header = new byte[64 * 1024];
-        var sawEnd = false;
-        Span<byte> prefix = stackalloc byte[7];
-        while (position < length && !sawEnd)
-        {
-            // CRC32 (4) + header size (vint, ≤ 3 bytes for the 2 MiB limit of the technote).
-            var got = RandomAccess.Read(handle, prefix, position);
-            if (got < 5)
-            {
-                return false;
-            }
-
-            var crc = BinaryPrimitives.ReadUInt32LittleEndian(prefix);
-            var reader = new VintReader(prefix[4..got]);
-            if (!reader.TryRead(out var headerSize) || headerSize == 0 || headerSize > (ulong)header.Length)
-            {
-                return false;
-            }
-
-            var sizeLength = reader.Position;
-            var total = sizeLength + (int)headerSize;
-            if (position + 4 + total > length || RandomAccess.Read(handle, header.AsSpan(0, total), position + 4) != total)
-            {
-                return false;
-            }
-
-            if (Crc32.HashToUInt32(header.AsSpan(0, total)) != crc)
-            {
-                return false; // let the general path report the corruption
-            }
-
-            var block = new VintReader(header.AsSpan(sizeLength, (int)headerSize));
-            if (!block.TryRead(out var type) || !block.TryRead(out var flags))
-            {
-                return false;
-            }
-
-            ulong extraSize = 0, dataSize = 0;
-            if ((flags & 0x1) != 0 && !block.TryRead(out extraSize))
-            {
-                return false;
-            }
-
-            if ((flags & 0x2) != 0 && !block.TryRead(out dataSize))
-            {
-                return false;
-            }
-
-            if ((flags & (0x8 | 0x10)) != 0)
-            {
-                return false; // split across volumes
-            }
-
-            var dataOffset = position + 4 + total;
-            switch (type)
-            {
-                case 1: // main archive header
-                    if (!block.TryRead(out var archiveFlags) || (archiveFlags & (0x1 | 0x4)) != 0)
-                    {
-                        return false; // volume or solid
-                    }
-
-                    break;
-                case 2: // file header
-                    if (!TryReadFile(ref block, dataOffset, dataSize, out var entry))
-                    {
-                        return false;
-                    }
-
-                    entries.Add(entry);
-                    break;
-                case 3: // service header (comment, quick open, …): data skipped
-                    break;
-                case 5:
-                    sawEnd = true;
-                    break;
-                default:
-                    return false; // 4 = encryption header, or unknown
-            }
-
-            position = dataOffset + (long)dataSize;
-        }
-
-        if (!sawEnd || entries.Count == 0)
-        {
-            return false;
-        }
-
-        archive = new StoredRar5Archive(path, entries);
-        return true;
-    }
-
-    public void CopyEntryTo(StoredRar5Entry entry, string destination, int bufferSize, Action<int> progress, CancellationToken cancellationToken)
-    {
-        using var source = File.OpenHandle(_path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
-        using var target = File.OpenHandle(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.None, preallocationSize: entry.Size);
-        var crc = new Crc32();
-        var buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
+        // One handle for the scan and every entry's copy: no open/fstat per entry.
+        var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
         try
         {
-            long done = 0;
-            while (done < entry.Size)
+            var scan = Scan(handle);
+            if (scan is not { Eligible: true })
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var want = (int)Math.Min(buffer.Length, entry.Size - done);
-                var read = RandomAccess.Read(source, buffer.AsSpan(0, want), entry.DataOffset + done);
-                if (read <= 0)
-                {
-                    throw new InvalidDataException($"entry '{entry.Name}' is truncated ({done} of {entry.Size} bytes)");
-                }
-
-                crc.Append(buffer.AsSpan(0, read));
-                RandomAccess.Write(target, buffer.AsSpan(0, read), done);
-                done += read;
-                progress(read);
+                handle.Dispose();
+                return false;
             }
+
+            archive = new StoredRar5Archive(handle, scan.Value.Entries);
+            return true;
         }
-        finally
+        catch
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Lists a RAR5 archive's entries as far as its headers can be read (compressed, solid or volume
+    /// archives too), or null if it is not RAR5 or its headers are encrypted or damaged. The general path
+    /// uses it for what SharpCompress does not expose (RAR5 redirection records).
+    /// </summary>
+    public static IReadOnlyList<StoredRar5Entry>? ReadEntries(string path)
+    {
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        return Scan(handle)?.Entries;
+    }
+
+    public void Dispose() => _source.Dispose();
+
+    public void CopyEntryTo(StoredRar5Entry entry, string destination, byte[] buffer, Action<int> progress, CancellationToken cancellationToken)
+    {
+        using var target = File.OpenHandle(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.None, preallocationSize: entry.Size);
+        var crc = new Crc32();
+        long done = 0;
+        while (done < entry.Size)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var want = (int)Math.Min(buffer.Length, entry.Size - done);
+            var read = RandomAccess.Read(_source, buffer.AsSpan(0, want), entry.DataOffset + done);
+            if (read <= 0)
+            {
+                throw new InvalidDataException($"entry '{entry.Name}' is truncated ({done} of {entry.Size} bytes)");
+            }
+
+            crc.Append(buffer.AsSpan(0, read));
+            RandomAccess.Write(target, buffer.AsSpan(0, read), done);
+            done += read;
+            progress(read);
         }
 
         if (crc.GetCurrentHashAsUInt32() != entry.Crc32)
@@ -168,40 +96,148 @@ internal sealed class StoredRar5Archive
         }
     }
 
-    private static bool TryReadFile(ref VintReader block, long dataOffset, ulong dataSize, out StoredRar5Entry entry)
+    private static (List<StoredRar5Entry> Entries, bool Eligible)? Scan(SafeFileHandle handle)
+    {
+        var length = RandomAccess.GetLength(handle);
+        var window = new Rar5HeaderWindow(handle, length);
+        if (length < 8 || !window.TryGet(0, 8, out var signature) || !signature.SequenceEqual(Signature))
+        {
+            return null;
+        }
+
+        var entries = new List<StoredRar5Entry>();
+        var eligible = true;
+        long position = 8;
+        var sawEnd = false;
+        while (position < length && !sawEnd)
+        {
+            // CRC32 (4) + header size (vint, ≤ 3 bytes for the 2 MiB limit of the technote).
+            if (!window.TryGet(position, (int)Math.Min(7, length - position), out var prefix) || prefix.Length < 5)
+            {
+                return null;
+            }
+
+            var crc = BinaryPrimitives.ReadUInt32LittleEndian(prefix);
+            var sizeReader = new VintReader(prefix[4..]);
+            if (!sizeReader.TryRead(out var headerSize) || headerSize == 0 || headerSize > MaxHeaderSize)
+            {
+                return null;
+            }
+
+            var sizeLength = sizeReader.Position;
+            var total = sizeLength + (int)headerSize;
+            if (position + 4 + total > length || !window.TryGet(position + 4, total, out var header))
+            {
+                return null;
+            }
+
+            if (Crc32.HashToUInt32(header) != crc)
+            {
+                return null; // let the general path report the corruption
+            }
+
+            var block = new VintReader(header[sizeLength..]);
+            if (!block.TryRead(out var type) || !block.TryRead(out var flags))
+            {
+                return null;
+            }
+
+            ulong extraSize = 0, dataSize = 0;
+            if (((flags & 0x1) != 0 && !block.TryRead(out extraSize)) || ((flags & 0x2) != 0 && !block.TryRead(out dataSize)))
+            {
+                return null;
+            }
+
+            if (extraSize > headerSize || dataSize > (ulong)length)
+            {
+                return null;
+            }
+
+            if ((flags & (0x8 | 0x10)) != 0)
+            {
+                eligible = false; // split across volumes
+            }
+
+            var dataOffset = position + 4 + total;
+            switch (type)
+            {
+                case 1: // main archive header
+                    if (!block.TryRead(out var archiveFlags))
+                    {
+                        return null;
+                    }
+
+                    if ((archiveFlags & (0x1 | 0x4)) != 0)
+                    {
+                        eligible = false; // volume or solid
+                    }
+
+                    break;
+                case 2: // file header
+                    if (!TryReadFile(block, (int)extraSize, dataOffset, dataSize, out var entry, out var stored))
+                    {
+                        return null;
+                    }
+
+                    eligible &= stored;
+                    entries.Add(entry);
+                    break;
+                case 3: // service header (comment, quick open, …): data skipped
+                    break;
+                case 5:
+                    sawEnd = true;
+                    break;
+                default:
+                    return null; // 4 = encrypted headers, or an unknown type: nothing more can be read
+            }
+
+            position = dataOffset + (long)dataSize;
+        }
+
+        return sawEnd ? (entries, eligible) : null;
+    }
+
+    private static bool TryReadFile(VintReader block, int extraSize, long dataOffset, ulong dataSize, out StoredRar5Entry entry, out bool stored)
     {
         entry = null!;
+        stored = false;
+        var fieldsEnd = block.Length - extraSize;
         if (!block.TryRead(out var fileFlags) || !block.TryRead(out var unpackedSize) || !block.TryRead(out _))
         {
             return false;
         }
 
+        // Modification time (0x2, uint32): does not change the bytes, skipped like the attributes above.
         if ((fileFlags & 0x2) != 0 && !block.TrySkip(4))
         {
             return false;
         }
 
-        if ((fileFlags & 0x4) == 0 || (fileFlags & 0x8) != 0 || !block.TryReadUInt32(out var crc))
-        {
-            return false; // no CRC32 (BLAKE2 instead) or unknown size: general path
-        }
-
-        if (!block.TryRead(out var compression) || !block.TryRead(out _) || !block.TryRead(out var nameLength))
+        uint crc = 0;
+        var hasCrc = (fileFlags & 0x4) != 0;
+        if (hasCrc && !block.TryReadUInt32(out crc))
         {
             return false;
         }
 
-        var method = (compression >> 7) & 0x7;
-        if (method != 0 || (compression & 0x40) != 0 || !block.TryReadBytes((int)nameLength, out var nameBytes))
+        // Compression info, host OS (skipped: it only changes how attributes are read), name.
+        if (!block.TryRead(out var compression) || !block.TryRead(out _) || !block.TryRead(out var nameLength)
+            || nameLength > int.MaxValue || !block.TryReadBytes((int)nameLength, out var nameBytes) || block.Position > fieldsEnd)
         {
             return false;
         }
 
-        // The extra area (after the name) may hold encryption (1) or redirection (5) records.
-        var extra = block.Remaining;
+        var name = Encoding.UTF8.GetString(nameBytes);
+        var kind = (fileFlags & 0x1) != 0 ? Rar5EntryKind.Directory : Rar5EntryKind.File;
+        string? linkTarget = null;
+        var redirection = 0;
+        var recordsAllowFastPath = true;
+
+        // The extra area is the header's last extraSize bytes; a record is Size (vint, counting from
+        // Type on), Type (vint), data.
+        var extra = block.Slice(fieldsEnd);
         while (!extra.IsEmpty)
         {
-            // A record is Size (vint, counting from Type on), Type (vint), data.
             var record = new VintReader(extra);
             if (!record.TryRead(out var size) || size == 0 || size > (ulong)(extra.Length - record.Position))
             {
@@ -209,21 +245,44 @@ internal sealed class StoredRar5Archive
             }
 
             var consumed = record.Position + (int)size;
-            if (!record.TryRead(out var recordType) || recordType is 1 or 2 or 5)
+            var body = new VintReader(extra[record.Position..consumed]);
+            if (!body.TryRead(out var recordType))
             {
-                return false; // encrypted, BLAKE2 hash, or a link: general path
+                return false;
+            }
+
+            switch (recordType)
+            {
+                case 1: // file encryption
+                case 2: // BLAKE2 hash instead of (or beside) CRC32: SharpCompress checks it
+                    recordsAllowFastPath = false;
+                    break;
+                case 5: // redirection: type, flags, target name
+                    if (!body.TryRead(out var redirType) || !body.TryRead(out _) || !body.TryRead(out var targetLength)
+                        || targetLength > int.MaxValue || !body.TryReadBytes((int)targetLength, out var targetBytes))
+                    {
+                        return false;
+                    }
+
+                    redirection = (int)Math.Min(redirType, int.MaxValue);
+                    linkTarget = Encoding.UTF8.GetString(targetBytes);
+                    kind = redirection is 1 or 2 or 3 ? Rar5EntryKind.SymbolicLink : Rar5EntryKind.Unsupported;
+                    break;
+                default: // 3 times, 4 version, 6 Unix owner, 7 service data, or newer: no effect on the bytes
+                    break;
             }
 
             extra = extra[consumed..];
         }
 
-        var isDirectory = (fileFlags & 0x1) != 0;
-        if (!isDirectory && dataSize != unpackedSize)
+        var method = (compression >> 7) & 0x7;
+        stored = recordsAllowFastPath && (fileFlags & 0x8) == 0 && kind switch
         {
-            return false;
-        }
-
-        entry = new StoredRar5Entry(Encoding.UTF8.GetString(nameBytes), isDirectory, (long)unpackedSize, dataOffset, crc);
+            Rar5EntryKind.File => hasCrc && method == 0 && (compression & 0x40) == 0 && dataSize == unpackedSize,
+            Rar5EntryKind.Directory => dataSize == 0,
+            _ => true, // links and refusals are decided from the header alone; their data is never read
+        };
+        entry = new StoredRar5Entry(name, kind, kind == Rar5EntryKind.File ? (long)Math.Min(unpackedSize, long.MaxValue) : 0, dataOffset, crc, linkTarget, redirection);
         return true;
     }
 }

@@ -17,6 +17,10 @@ internal ref struct VintReader
 
     public readonly ReadOnlySpan<byte> Remaining => _data[Position..];
 
+    public readonly int Length => _data.Length;
+
+    public readonly ReadOnlySpan<byte> Slice(int start) => _data[start..];
+
     public bool TryRead(out ulong value)
     {
         value = 0;

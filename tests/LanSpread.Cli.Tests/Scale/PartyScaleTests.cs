@@ -18,7 +18,7 @@ public sealed class PartyScaleTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan CpuWindow = TimeSpan.FromSeconds(10);
 
-    [ScaleFact]
+    [ScaleFact(optIn: true)]
     public async Task Thirty_two_idle_peers_converge_fast_and_settle_to_a_small_linear_cost()
     {
         // Each size is a cold start of a fresh party, so its convergence time is from the first launch.

@@ -148,4 +148,44 @@ public sealed class PluginCatalogTests : IClassFixture<ExternalPlugin>
         Assert.Throws<PluginSelectionException>(() => catalog.Select<IUnpacker>(PluginKind.Unpacker, null));
         Assert.Empty(catalog.Active<IDiscovery>(PluginKind.Discovery));
     }
+
+    [Fact]
+    public void A_plugin_that_declares_its_kinds_is_loaded_only_when_one_is_asked_for()
+    {
+        using var temp = new TempDir();
+        // A broken transport plugin: loading it would log and list a Malfunctioned part.
+        var garbage = temp.Sub("Garbage.Transport");
+        File.WriteAllBytes(Path.Combine(garbage, "Garbage.dll"), GameFixture.Bytes(4096, 1));
+        File.WriteAllText(Path.Combine(garbage, "plugin.json"), """{ "id": "Garbage.Transport", "version": "1", "contractVersion": "1.0", "assemblies": ["Garbage.dll"], "provides": ["transport"] }""");
+        var planner = temp.Sub("External.Planner");
+        foreach (var file in Directory.EnumerateFiles(_external.Folder).Where(f => Path.GetFileName(f) != "plugin.json"))
+        {
+            File.Copy(file, Path.Combine(planner, Path.GetFileName(file)));
+        }
+
+        File.WriteAllText(Path.Combine(planner, "plugin.json"), """{ "id": "External.Planner", "version": "1.0.0", "contractVersion": "1.0", "assemblies": ["External.Planner.dll"], "provides": ["planner"] }""");
+
+        var logs = new Unpacking.RecordingLoggerFactory();
+        using var catalog = Peer.Composition.PluginCatalog.Load([temp.Path], logs);
+        Assert.Empty(logs.Messages); // manifests read, nothing loaded yet
+        Assert.Equal("reverse", catalog.Select<IChunkPlanner>(PluginKind.Planner, "reverse").Name);
+        Assert.DoesNotContain(logs.Messages, m => m.Contains("Garbage", StringComparison.Ordinal));
+
+        // Asking for a transport (or for every part) loads the broken plugin and reports it as before.
+        Assert.Throws<PluginSelectionException>(() => catalog.Select<ITransport>(PluginKind.Transport, null));
+        Assert.Contains(logs.Messages, m => m.Contains("Garbage.dll", StringComparison.Ordinal));
+        Assert.Equal(["External.Planner", "Garbage.Transport"], catalog.Parts.Select(p => p.PluginId).Order(StringComparer.Ordinal).Distinct().ToArray());
+        Assert.Equal(PluginStatus.Malfunctioned, catalog.Parts.Single(p => p.PluginId == "Garbage.Transport").Status);
+    }
+
+    [Fact]
+    public void The_built_plugins_declare_what_they_provide()
+    {
+        foreach (var folder in Directory.EnumerateDirectories(PluginCatalog.DefaultDirectory))
+        {
+            var manifest = PluginManifest.Read(Path.Combine(folder, PluginManifest.FileName));
+            Assert.NotNull(manifest.Provides);
+            Assert.NotEmpty(manifest.Provides);
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Security;
@@ -12,21 +13,14 @@ namespace LanSpread.Transport.Tls.Internal;
 /// The client side of a link to one peer: up to <see cref="TlsTransportOptions.ConnectionsPerPeer"/>
 /// TLS connections, each lent to one stream at a time and returned when the exchange completed cleanly.
 /// Every new connection's certificate must hash to the peer's id (advertised, or learned on the first).
-/// A pool holds only what the work needs: connections are opened when every pooled one is busy, and
-/// idle ones beyond the most recently used are closed after <see cref="TlsTransportOptions.SpareConnectionIdleTimeout"/>
-/// (a download's extra connections do not linger at a hundred peers); the last one after
-/// <see cref="TlsTransportOptions.PooledConnectionIdleTimeout"/>.
 /// </summary>
-internal sealed class TlsConnectionPool : ITransportConnection, ITransportConnectionState
+internal sealed class TlsConnectionPool : ITransportConnection
 {
     private readonly SslClientAuthenticationOptions _clientOptions;
     private readonly TlsTransportOptions _options;
     private readonly ILogger _logger;
-    // Most recently used last: reuse takes from the end, so the spares at the front age and are pruned.
-    private readonly List<PooledConnection> _idle = [];
-    private readonly Lock _gate = new();
+    private readonly ConcurrentStack<PooledConnection> _idle = new();
     private readonly SemaphoreSlim _slots;
-    private long _lastExchange;
     private PeerId? _expected;
     private volatile bool _disposed;
 
@@ -44,35 +38,10 @@ internal sealed class TlsConnectionPool : ITransportConnection, ITransportConnec
 
     public IPEndPoint RemoteEndPoint { get; }
 
-    public TimeSpan? SinceLastExchange => Interlocked.Read(ref _lastExchange) is var at and not 0 ? Stopwatch.GetElapsedTime(at) : null;
-
     public async Task WarmUpAsync(CancellationToken cancellationToken)
     {
         var connection = await ConnectAsync(cancellationToken);
-        Interlocked.Exchange(ref _lastExchange, Stopwatch.GetTimestamp());
-        lock (_gate)
-        {
-            _idle.Add(connection);
-        }
-    }
-
-    public bool CheckRemoteClosed()
-    {
-        List<PooledConnection> closed;
-        List<PooledConnection> stale;
-        lock (_gate)
-        {
-            closed = _idle.Where(c => c.RemoteClosed()).ToList();
-            _idle.RemoveAll(closed.Contains);
-            stale = PruneLocked();
-        }
-
-        foreach (var connection in closed.Concat(stale))
-        {
-            _ = connection.DisposeAsync().AsTask();
-        }
-
-        return closed.Count > 0;
+        _idle.Push(connection);
     }
 
     public async ValueTask<IPeerStream> OpenStreamAsync(CancellationToken cancellationToken)
@@ -81,9 +50,9 @@ internal sealed class TlsConnectionPool : ITransportConnection, ITransportConnec
         await _slots.WaitAsync(cancellationToken);
         try
         {
-            while (TakeIdle() is { } pooled)
+            while (_idle.TryPop(out var pooled))
             {
-                if (pooled.IdleFor < _options.PooledConnectionIdleTimeout && pooled.Socket.Connected && !pooled.RemoteClosed())
+                if (pooled.IdleFor < _options.PooledConnectionIdleTimeout && pooled.Socket.Connected)
                 {
                     return new TlsClientStream(this, pooled);
                 }
@@ -103,7 +72,7 @@ internal sealed class TlsConnectionPool : ITransportConnection, ITransportConnec
     public async ValueTask DisposeAsync()
     {
         _disposed = true;
-        while (TakeIdle() is { } pooled)
+        while (_idle.TryPop(out var pooled))
         {
             await pooled.DisposeAsync();
         }
@@ -113,25 +82,10 @@ internal sealed class TlsConnectionPool : ITransportConnection, ITransportConnec
     {
         try
         {
-            if (reusable)
-            {
-                Interlocked.Exchange(ref _lastExchange, Stopwatch.GetTimestamp());
-            }
-
             if (reusable && !_disposed)
             {
                 connection.MarkIdle();
-                List<PooledConnection> stale;
-                lock (_gate)
-                {
-                    _idle.Add(connection);
-                    stale = PruneLocked();
-                }
-
-                foreach (var old in stale)
-                {
-                    await old.DisposeAsync();
-                }
+                _idle.Push(connection);
             }
             else
             {
@@ -142,37 +96,6 @@ internal sealed class TlsConnectionPool : ITransportConnection, ITransportConnec
         {
             _slots.Release();
         }
-    }
-
-    private PooledConnection? TakeIdle()
-    {
-        lock (_gate)
-        {
-            if (_idle.Count == 0)
-            {
-                return null;
-            }
-
-            var last = _idle[^1];
-            _idle.RemoveAt(_idle.Count - 1);
-            return last;
-        }
-    }
-
-    /// <summary>Removes spare idle connections (all but the most recent) idle past the spare timeout.</summary>
-    private List<PooledConnection> PruneLocked()
-    {
-        var stale = new List<PooledConnection>();
-        for (var i = _idle.Count - 2; i >= 0; i--)
-        {
-            if (_idle[i].IdleFor >= _options.SpareConnectionIdleTimeout)
-            {
-                stale.Add(_idle[i]);
-                _idle.RemoveAt(i);
-            }
-        }
-
-        return stale;
     }
 
     private async Task<PooledConnection> ConnectAsync(CancellationToken cancellationToken)
@@ -230,22 +153,6 @@ internal sealed class TlsConnectionPool : ITransportConnection, ITransportConnec
         public TimeSpan IdleFor => Stopwatch.GetElapsedTime(_idleSince);
 
         public void MarkIdle() => _idleSince = Stopwatch.GetTimestamp();
-
-        /// <summary>
-        /// An idle connection that polls readable with nothing to read was closed (FIN) or reset by the
-        /// remote end. Pending bytes (a late TLS session ticket) mean "open", not "closed".
-        /// </summary>
-        public bool RemoteClosed()
-        {
-            try
-            {
-                return Socket.Poll(0, SelectMode.SelectRead) && Socket.Available == 0;
-            }
-            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-            {
-                return true;
-            }
-        }
 
         public async ValueTask DisposeAsync()
         {

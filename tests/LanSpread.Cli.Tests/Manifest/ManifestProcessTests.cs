@@ -176,11 +176,20 @@ public sealed class ManifestProcessTests(ManifestLan lan, ITestOutputHelper outp
                     && Interlocked.Add(ref fetched, JsonDocument.Parse(line).RootElement.GetProperty("length").GetInt64()) >= total / 2
                     && Interlocked.Exchange(ref stopped, 1) == 0)
                 {
+                    Signal(a, "STOP"); // the seeder sends nothing more while the client stops
                     first.Terminate(); // SIGTERM: the clean stop of a peer that is then started again
                 }
             };
             await DownloadAsync(first);
-            await first.WaitForExitAsync(TimeSpan.FromMinutes(2));
+            try
+            {
+                await first.WaitForExitAsync(TimeSpan.FromMinutes(2));
+            }
+            finally
+            {
+                Signal(a, "CONT");
+            }
+
             Assert.Equal(1, stopped);
             Assert.DoesNotContain("\"DownloadGameFilesFinished\"", first.Stdout, StringComparison.Ordinal);
             Assert.False(File.Exists(Path.Combine(games, Game, "version.ini")));
@@ -304,6 +313,12 @@ public sealed class ManifestProcessTests(ManifestLan lan, ITestOutputHelper outp
             process.Process.StandardInput.WriteLine(command);
             process.Process.StandardInput.Flush();
         }
+    }
+
+    private static void Signal(CliProcess process, string signal)
+    {
+        using var kill = System.Diagnostics.Process.Start("kill", [$"-{signal}", process.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
     }
 
     private static int Count(CliProcess process, string name) =>

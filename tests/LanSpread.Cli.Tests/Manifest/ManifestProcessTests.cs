@@ -7,9 +7,10 @@ namespace LanSpread.Cli.Tests.Manifest;
 
 /// <summary>
 /// Issue 13 between real <c>lanspread</c> processes on namespace hosts: a corrupt seeder is caught and
-/// named, a SIGKILLed download resumes, a current game transfers nothing, an update fetches only what
-/// changed, and a failed update keeps the installed version without downgrading. Transferred bytes are
-/// read from the client's ChunkCompleted events.
+/// named; a SIGKILLed download, a download cancelled in a <c>serve</c> peer and a <c>serve</c> peer
+/// stopped (SIGTERM) and started again all resume; a current game transfers nothing; an update fetches
+/// only what changed; and a failed update keeps the installed version without downgrading. Transferred
+/// bytes are read from the client's ChunkCompleted events.
 /// </summary>
 [Collection("scenarios")]
 public sealed class ManifestProcessTests(ManifestLan lan, ITestOutputHelper output) : IClassFixture<ManifestLan>, IDisposable
@@ -99,6 +100,108 @@ public sealed class ManifestProcessTests(ManifestLan lan, ITestOutputHelper outp
             Assert.True(current.ExitCode == 0, current.Stderr);
             Assert.Contains(Events(current), e => Is(e, "GameUpToDate"));
             Assert.DoesNotContain(Events(current), e => Is(e, "ChunkCompleted") || Is(e, "DownloadGameFilesBegin"));
+        }
+        finally
+        {
+            Unshape("seed-a");
+        }
+    }
+
+    [RootFact]
+    public async Task A_download_cancelled_at_half_in_a_serve_peer_fetches_at_most_60_percent_when_asked_again()
+    {
+        var content = Content(6, 10, 10_000_000);
+        var seed = GameFixture.Create(Fresh("seed-a", "cancel"), Game, "1", content);
+        var total = new FileInfo(Path.Combine(seed, Game + ".eti")).Length;
+        Shape("seed-a", "400mbit");
+        try
+        {
+            using var a = await ServeAsync("seed-a", Path.GetDirectoryName(seed)!, "--chunk-size", "1M");
+            var games = Fresh("client", "cancel");
+            using var client = await ServeClientAsync(games);
+            long fetched = 0;
+            var cancelled = 0;
+            client.Line += line =>
+            {
+                if (line.Contains("\"ChunkCompleted\"", StringComparison.Ordinal)
+                    && Interlocked.Add(ref fetched, JsonDocument.Parse(line).RootElement.GetProperty("length").GetInt64()) >= total / 2
+                    && Interlocked.Exchange(ref cancelled, 1) == 0)
+                {
+                    Send(client, $$"""{"command":"CancelDownload","id":"{{Game}}"}""");
+                }
+            };
+            await DownloadAsync(client);
+            var (stopLine, _) = await client.WaitForLineAsync(l => l.Contains("\"DownloadGameFilesCancelled\"", StringComparison.Ordinal), TimeSpan.FromMinutes(2));
+            var kept = JsonDocument.Parse(stopLine).RootElement.GetProperty("keptBytes").GetInt64();
+            Assert.True(kept >= total / 2, $"the pause kept {kept} of {total} bytes");
+            Assert.True(Directory.Exists(Path.Combine(games, Game, ".lanspread.partial")));
+            Assert.False(File.Exists(Path.Combine(games, Game, "version.ini")));
+
+            // Asked again in the same peer (GetGame + DownloadGameFiles): only the missing chunks.
+            await DownloadAsync(client);
+            await client.WaitForLineAsync(l => l.Contains("\"InstallGameFinished\"", StringComparison.Ordinal), TimeSpan.FromMinutes(2));
+            var lines = client.Stdout.Split('\n');
+            var pause = Array.FindIndex(lines, l => l.Contains("\"DownloadGameFilesCancelled\"", StringComparison.Ordinal));
+            var before = ChunkBytes(lines.Take(pause));
+            var again = ChunkBytes(lines.Skip(pause + 1));
+            output.WriteLine($"game {total} bytes; fetched {before} before the pause took effect (kept {kept}); the resumed download fetched {again} ({100.0 * again / total:0.0}%)");
+            Assert.True(again <= total * 60 / 100, $"the resumed download fetched {again} of {total} bytes");
+            Assert.Equal(File.ReadAllBytes(Path.Combine(seed, Game + ".eti")), File.ReadAllBytes(Path.Combine(games, Game, Game + ".eti")));
+            Assert.Equal(GameFixture.Manifest(content), GameFixture.Manifest(Path.Combine(games, Game, "local")));
+        }
+        finally
+        {
+            Unshape("seed-a");
+        }
+    }
+
+    [RootFact]
+    public async Task A_serve_peer_stopped_at_half_and_started_again_fetches_at_most_60_percent()
+    {
+        var content = Content(7, 10, 10_000_000);
+        var seed = GameFixture.Create(Fresh("seed-a", "restart"), Game, "1", content);
+        var total = new FileInfo(Path.Combine(seed, Game + ".eti")).Length;
+        Shape("seed-a", "400mbit");
+        try
+        {
+            using var a = await ServeAsync("seed-a", Path.GetDirectoryName(seed)!, "--chunk-size", "1M");
+            var games = Fresh("client", "restart");
+            var data = lan.Temp.Sub($"client/data-{Guid.NewGuid():N}"[..20]);
+            var first = await ServeClientAsync(games, data);
+            long fetched = 0;
+            var stopped = 0;
+            first.Line += line =>
+            {
+                if (line.Contains("\"ChunkCompleted\"", StringComparison.Ordinal)
+                    && Interlocked.Add(ref fetched, JsonDocument.Parse(line).RootElement.GetProperty("length").GetInt64()) >= total / 2
+                    && Interlocked.Exchange(ref stopped, 1) == 0)
+                {
+                    Signal(a, "STOP"); // the seeder sends nothing more while the client stops
+                    first.Terminate(); // SIGTERM: the clean stop of a peer that is then started again
+                }
+            };
+            await DownloadAsync(first);
+            try
+            {
+                await first.WaitForExitAsync(TimeSpan.FromMinutes(2));
+            }
+            finally
+            {
+                Signal(a, "CONT");
+            }
+
+            Assert.Equal(1, stopped);
+            Assert.DoesNotContain("\"DownloadGameFilesFinished\"", first.Stdout, StringComparison.Ordinal);
+            Assert.False(File.Exists(Path.Combine(games, Game, "version.ini")));
+
+            using var second = await ServeClientAsync(games, data);
+            await DownloadAsync(second);
+            await second.WaitForLineAsync(l => l.Contains("\"InstallGameFinished\"", StringComparison.Ordinal), TimeSpan.FromMinutes(2));
+            var again = ChunkBytes(second.Stdout.Split('\n'));
+            output.WriteLine($"game {total} bytes; the first serve fetched {ChunkBytes(first.Stdout.Split('\n'))} before SIGTERM (exit {first.ExitCode}); the restarted serve fetched {again} ({100.0 * again / total:0.0}%)");
+            Assert.True(again <= total * 60 / 100, $"the restarted peer fetched {again} of {total} bytes");
+            Assert.Equal(File.ReadAllBytes(Path.Combine(seed, Game + ".eti")), File.ReadAllBytes(Path.Combine(games, Game, Game + ".eti")));
+            Assert.Equal(GameFixture.Manifest(content), GameFixture.Manifest(Path.Combine(games, Game, "local")));
         }
         finally
         {
@@ -198,6 +301,63 @@ public sealed class ManifestProcessTests(ManifestLan lan, ITestOutputHelper outp
         }
 
         File.SetLastWriteTimeUtc(path, mtime);
+    }
+
+    private static long ChunkBytes(IEnumerable<string> lines) =>
+        lines.Where(l => l.StartsWith('{') && l.Contains("\"ChunkCompleted\"", StringComparison.Ordinal)).Sum(l => JsonDocument.Parse(l).RootElement.GetProperty("length").GetInt64());
+
+    private static void Send(CliProcess process, string command)
+    {
+        lock (process)
+        {
+            process.Process.StandardInput.WriteLine(command);
+            process.Process.StandardInput.Flush();
+        }
+    }
+
+    private static void Signal(CliProcess process, string signal)
+    {
+        using var kill = System.Diagnostics.Process.Start("kill", [$"-{signal}", process.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    private static int Count(CliProcess process, string name) =>
+        process.Stdout.Split('\n').Count(l => l.Contains($"\"{name}\"", StringComparison.Ordinal));
+
+    /// <summary>Asks a <c>serve</c> client for the game's files on stdin (again until seed-a is known), then for the download.</summary>
+    private static async Task DownloadAsync(CliProcess client)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            var got = Count(client, "GotGameFiles");
+            var none = Count(client, "NoPeersHaveGame");
+            Send(client, $$"""{"command":"GetGame","id":"{{Game}}"}""");
+            while (Count(client, "GotGameFiles") == got && Count(client, "NoPeersHaveGame") == none)
+            {
+                Assert.True(DateTime.UtcNow < deadline && !client.Process.HasExited, $"no GotGameFiles\nstdout:\n{client.Stdout}\nstderr:\n{client.Stderr}");
+                await Task.Delay(50);
+            }
+
+            var files = client.Stdout.Split('\n').Where(l => l.Contains("\"GotGameFiles\"", StringComparison.Ordinal)).Skip(got).FirstOrDefault();
+            if (files is not null)
+            {
+                var list = JsonDocument.Parse(files).RootElement.GetProperty("files").GetRawText();
+                Send(client, $$"""{"command":"DownloadGameFiles","id":"{{Game}}","files":{{list}}}""");
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "seed-a never offered the game");
+            await Task.Delay(200);
+        }
+    }
+
+    private async Task<CliProcess> ServeClientAsync(string games, string? data = null)
+    {
+        var process = Start("client", ["serve", "--games", games, "--data", data ?? lan.Temp.Sub($"client/data-{Guid.NewGuid():N}"[..20]), "--name", "client", "--no-mdns",
+            "--ping-interval", "1", "--peer", $"{lan.Lan.Address("seed-a")}:42420"]);
+        await process.WaitForStderrAsync("serving", TimeSpan.FromSeconds(60));
+        return process;
     }
 
     private static bool Is(JsonElement e, string name) => e.GetProperty("event").GetString() == name;

@@ -104,16 +104,29 @@ public sealed class ScenarioTests(ScenarioLan lan, ITestOutputHelper output) : I
         var root = GameFixture.Create(games, "alienswarm", "20200101", new Dictionary<string, byte[]> { ["old.exe"] = [7] });
         Assert.Equal(0, (await RunAsync("deep-stage-c", ["install", "alienswarm", "--games", games])).ExitCode);
         using var alpha = await ServeAsync("alpha");
-        var get = Start("deep-stage-c", GetArgs("deep-stage-c", "alienswarm", games, "--chunk-size", "256K"));
-        get.Line += line =>
+
+        // The seeder's link is shaped so the > 100 MB game takes seconds: the kill at the first chunk can
+        // no longer race a download that finishes first (it did on an idle machine).
+        var alphaNs = lan.Lan.Namespace("alpha");
+        NetnsLan.Exec(alphaNs, "tc", "qdisc", "replace", "dev", "eth0", "root", "tbf", "rate", "100mbit", "burst", "256kb", "latency", "100ms");
+        try
         {
-            if (line.Contains("\"ChunkCompleted\"", StringComparison.Ordinal))
+            var get = Start("deep-stage-c", GetArgs("deep-stage-c", "alienswarm", games, "--chunk-size", "256K"));
+            get.Line += line =>
             {
-                alpha.Kill();
-            }
-        };
-        await get.WaitForExitAsync(TimeSpan.FromMinutes(3));
-        Assert.Equal(5, get.ExitCode);
+                if (line.Contains("\"ChunkCompleted\"", StringComparison.Ordinal))
+                {
+                    alpha.Kill();
+                }
+            };
+            await get.WaitForExitAsync(TimeSpan.FromMinutes(3));
+            Assert.Equal(5, get.ExitCode);
+        }
+        finally
+        {
+            NetnsLan.Exec(alphaNs, "tc", "qdisc", "del", "dev", "eth0", "root");
+        }
+
         Assert.Equal("20200101", File.ReadAllText(Path.Combine(root, "version.ini")).Trim()); // the update was staged: the held version stays
         Assert.Empty(Directory.EnumerateFileSystemEntries(root, ".version.ini.*"));
         Assert.Equal([7], File.ReadAllBytes(Path.Combine(root, "local", "old.exe")));

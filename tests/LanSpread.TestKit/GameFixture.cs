@@ -86,4 +86,22 @@ public static class GameFixture
             yield return string.Join('/', parts.Take(i));
         }
     }
+
+    /// <summary>Flips every byte of a file in place, keeping its size and modification time (the cached manifest stays).</summary>
+    public static void CorruptKeepingStamp(string path)
+    {
+        var mtime = File.GetLastWriteTimeUtc(path);
+        var bytes = File.ReadAllBytes(path);
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            bytes[i] ^= 0x5a;
+        }
+
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Write))
+        {
+            stream.Write(bytes);
+        }
+
+        File.SetLastWriteTimeUtc(path, mtime);
+    }
 }

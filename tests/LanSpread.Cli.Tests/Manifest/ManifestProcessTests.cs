@@ -37,7 +37,7 @@ public sealed class ManifestProcessTests(ManifestLan lan, ITestOutputHelper outp
         var bad = GameFixture.Create(Fresh("seed-b", "bad"), Game, "1", content);
         using var a = await ServeAsync("seed-a", Path.GetDirectoryName(honest)!, "--chunk-size", "1M");
         using var b = await ServeAsync("seed-b", Path.GetDirectoryName(bad)!, "--chunk-size", "1M");
-        CorruptKeepingStamp(Path.Combine(bad, Game + ".eti")); // after its manifest was computed
+        GameFixture.CorruptKeepingStamp(Path.Combine(bad, Game + ".eti")); // after its manifest was computed
 
         var games = Fresh("client", "corrupt");
         var get = await GetAsync(games, ["seed-a", "seed-b"], "--peers", "2");
@@ -284,23 +284,6 @@ public sealed class ManifestProcessTests(ManifestLan lan, ITestOutputHelper outp
         var downgraded = await GetAsync(games, ["seed-b"], "--allow-downgrade");
         Assert.True(downgraded.ExitCode == 0, downgraded.Stderr);
         Assert.Equal("1", File.ReadAllText(Path.Combine(games, Game, "version.ini")).Trim());
-    }
-
-    private static void CorruptKeepingStamp(string path)
-    {
-        var mtime = File.GetLastWriteTimeUtc(path);
-        var bytes = File.ReadAllBytes(path);
-        for (var i = 0; i < bytes.Length; i++)
-        {
-            bytes[i] ^= 0x5a;
-        }
-
-        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Write))
-        {
-            stream.Write(bytes);
-        }
-
-        File.SetLastWriteTimeUtc(path, mtime);
     }
 
     private static long ChunkBytes(IEnumerable<string> lines) =>

@@ -21,24 +21,6 @@ public sealed class VerifiedDownloadTests
     private static string Seed(TestPeerSet set, string name, string version, Dictionary<string, byte[]> content) =>
         GameFixture.Create(set.Temp.Sub($"{name}-games"), Game, version, content);
 
-    /// <summary>Flips every byte of a file in place, keeping its size and modification time (the cached manifest stays).</summary>
-    private static void CorruptKeepingStamp(string path)
-    {
-        var mtime = File.GetLastWriteTimeUtc(path);
-        var bytes = File.ReadAllBytes(path);
-        for (var i = 0; i < bytes.Length; i++)
-        {
-            bytes[i] ^= 0x5a;
-        }
-
-        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Write))
-        {
-            stream.Write(bytes);
-        }
-
-        File.SetLastWriteTimeUtc(path, mtime);
-    }
-
     private static async Task<PeerEvent> GetAsync(TestPeer client, bool allowDowngrade = false)
     {
         await client.Runtime.SendAsync(new GetGame(Game));
@@ -70,7 +52,7 @@ public sealed class VerifiedDownloadTests
         var badRoot = Seed(set, "bad", "1", content);
         var honest = await set.StartAsync("honest");
         var bad = await set.StartAsync("bad");
-        CorruptKeepingStamp(Path.Combine(badRoot, Game + ".eti"));
+        GameFixture.CorruptKeepingStamp(Path.Combine(badRoot, Game + ".eti"));
         var client = await set.StartAsync("client", honest, bad);
         await client.WaitForOffersAsync(Game, 2);
 
@@ -91,7 +73,7 @@ public sealed class VerifiedDownloadTests
         await using var set = new TestPeerSet();
         var badRoot = Seed(set, "bad", "1", Content(2));
         var bad = await set.StartAsync("bad");
-        CorruptKeepingStamp(Path.Combine(badRoot, Game + ".eti"));
+        GameFixture.CorruptKeepingStamp(Path.Combine(badRoot, Game + ".eti"));
         var client = await set.StartAsync("client", bad);
         await client.WaitForOffersAsync(Game, 1);
 

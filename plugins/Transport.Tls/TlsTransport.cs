@@ -33,6 +33,7 @@ public sealed class TlsTransport : ITransport
             MaxConnectionsPerPeer = Math.Max(1, settings.GetInt32("tls.maxConnectionsPerPeer", 32)),
             MaxHandshakesPerAddress = Math.Max(1, settings.GetInt32("tls.maxHandshakesPerAddress", 32)),
             MaxConnectionsPerAddress = Math.Max(1, settings.GetInt32("tls.maxConnectionsPerAddress", 32)),
+            SpareConnectionIdleTimeout = TimeSpan.FromMilliseconds(settings.GetInt32("tls.spareIdleMs", 10_000)),
         };
         TlsSettings.WarmUpInBackground();
     }

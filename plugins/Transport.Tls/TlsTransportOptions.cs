@@ -15,6 +15,12 @@ public sealed class TlsTransportOptions
     /// <summary>A pooled client connection idle longer than this is closed instead of reused.</summary>
     public TimeSpan PooledConnectionIdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Idle connections beyond the most recently used one (a download opened them) are closed after this
+    /// long, so a peer keeps one connection per peer it talks to, not <see cref="ConnectionsPerPeer"/>.
+    /// </summary>
+    public TimeSpan SpareConnectionIdleTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The server closes a connection that sends no request for this long.</summary>
     public TimeSpan ServerIdleTimeout { get; set; } = TimeSpan.FromSeconds(120);
 

@@ -14,7 +14,9 @@ public sealed class LocalLibrary
     private readonly Lock _gate = new();
     private Dictionary<string, ScannedGame> _games = new(StringComparer.Ordinal);
     private string _gameDirectory;
-    private long _revision = 1;
+    // From the clock, so a restarted peer never reuses a revision number: peers holding an older
+    // life's revision get a full list, not a delta against a list this life never sent.
+    private long _revision = DateTime.UtcNow.Ticks;
 
     public LocalLibrary(string gameDirectory, LibraryScanner scanner, ILogger<LocalLibrary> logger)
     {

@@ -26,11 +26,61 @@ public sealed class PeerClient : IAsyncDisposable
 
     public PeerRef Ref => new(Name, Id);
 
+    /// <summary>The transport link, for what it knows without a round trip (see ITransportConnectionState).</summary>
+    internal ITransportConnection Connection => _connection;
+
     public Task<Response> PingAsync(CancellationToken cancellationToken) =>
         RequestAsync(new Request(ProtocolConstants.Version, RequestType.Ping), cancellationToken);
 
+    /// <summary>A ping that tells the peer this library's revision (it re-lists us if it moved).</summary>
+    public Task<Response> PingAsync(long revision, CancellationToken cancellationToken) =>
+        RequestAsync(new Request(ProtocolConstants.Version, RequestType.Ping, Revision: revision), cancellationToken);
+
     public async Task<Response> ListGamesAsync(CancellationToken cancellationToken) =>
         await RequestAsync(new Request(ProtocolConstants.Version, RequestType.ListGames), cancellationToken);
+
+    /// <summary>
+    /// The peer's games in bounded pages; only the changes when <paramref name="since"/> is a revision
+    /// the peer still remembers (it answers in full otherwise). A revision that moves between pages
+    /// restarts the listing, so the pages always belong to one revision.
+    /// </summary>
+    public async Task<GameListing> ListGamesAsync(long since, CancellationToken cancellationToken)
+    {
+        const int attempts = 3;
+        for (var attempt = 1; ; attempt++)
+        {
+            var games = new List<GameSummary>();
+            var removed = new List<string>();
+            Response? first = null;
+            string? after = null;
+            var consistent = true;
+            do
+            {
+                var page = await RequestAsync(new Request(ProtocolConstants.Version, RequestType.ListGames, Since: since, After: after, Limit: ProtocolConstants.ListPageSize), cancellationToken);
+                first ??= page;
+                if (page.Revision != first.Revision || page.Delta != first.Delta)
+                {
+                    consistent = false;
+                    break;
+                }
+
+                games.AddRange(page.Games ?? []);
+                removed.AddRange((page.Removed ?? []).Where(id => !string.IsNullOrEmpty(id)));
+                if (page.Next is not null && after is not null && string.CompareOrdinal(page.Next, after) <= 0)
+                {
+                    throw new ProtocolException(ErrorCode.Malformed, $"ListGames cursor went backwards ('{after}' then '{page.Next}')");
+                }
+
+                after = page.Next;
+            }
+            while (after is not null);
+
+            if (consistent || attempt == attempts)
+            {
+                return new GameListing(first.Revision, first.Delta && consistent, games, removed);
+            }
+        }
+    }
 
     public async Task<GameDetails> GetGameAsync(string id, CancellationToken cancellationToken)
     {

@@ -20,6 +20,7 @@ internal sealed class PeerConnector : IDiscoveryObserver, IAsyncDisposable
     private readonly ConcurrentDictionary<PeerId, PeerClient> _clients = new();
     private readonly ConcurrentDictionary<string, byte> _connecting = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<PeerId, long> _revisions = new();
+    private readonly ConcurrentDictionary<PeerId, SemaphoreSlim> _refreshing = new();
     private readonly ConcurrentDictionary<PeerId, byte> _untrusted = new();
 
     public PeerConnector(RuntimeContext context)
@@ -80,6 +81,8 @@ internal sealed class PeerConnector : IDiscoveryObserver, IAsyncDisposable
         }
 
         _revisions.TryRemove(peerId, out _);
+        _refreshing.TryRemove(peerId, out _);
+        _context.Liveness.Forget(peerId);
         await client.DisposeAsync();
         var removed = _context.PeerGameDb.Remove(peerId, out var address);
         if (removed is not null)
@@ -102,20 +105,57 @@ internal sealed class PeerConnector : IDiscoveryObserver, IAsyncDisposable
         await RefreshGamesAsync(client, cancellationToken);
     }
 
+    /// <summary>
+    /// <see cref="RefreshIfChangedAsync"/> for a revision a peer pushed to us (in its ping): failures are
+    /// the pinger's business (our own pings prune), so they are only logged.
+    /// </summary>
+    public async Task RefreshIfChangedQuietlyAsync(PeerClient client, long revision, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RefreshIfChangedAsync(client, revision, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            _logger.LogDebug("Re-listing {Name} after its revision {Revision} failed: {Error}", client.Name, revision, ex.Message);
+        }
+    }
+
     public async Task RefreshGamesAsync(PeerClient client, CancellationToken cancellationToken)
     {
-        var list = await client.ListGamesAsync(cancellationToken);
-        _revisions[client.Id] = list.Revision;
-        var games = PeerAnnouncements.ValidGames(list.Games, out var dropped);
+        // One listing of a peer at a time: a delta applies to exactly the revision we hold.
+        var gate = _refreshing.GetOrAdd(client.Id, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            // Only the changes when we hold an earlier revision of its list.
+            var since = _revisions.TryGetValue(client.Id, out var known) ? known : 0;
+            var list = await client.ListGamesAsync(since, cancellationToken);
+            var games = ValidGames(client, list.Games);
+            var changed = list.Delta
+                ? _context.PeerGameDb.ApplyDelta(client.Id, games, list.Removed)
+                : _context.PeerGameDb.SetGames(client.Id, games);
+            _revisions[client.Id] = list.Revision;
+            if (changed)
+            {
+                _context.PublishSnapshot();
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private IReadOnlyList<GameSummary> ValidGames(PeerClient client, IReadOnlyList<GameSummary> announced)
+    {
+        var games = PeerAnnouncements.ValidGames(announced, out var dropped);
         if (dropped.Count > 0)
         {
             _logger.LogWarning("Peer {Name} ({Id}) announced {Count} invalid game(s), ignored: {Problems}", client.Name, client.Id.Abbreviated, dropped.Count, string.Join("; ", dropped));
         }
 
-        if (_context.PeerGameDb.SetGames(client.Id, games))
-        {
-            _context.PublishSnapshot();
-        }
+        return games;
     }
 
     public async ValueTask DisposeAsync()
@@ -184,8 +224,29 @@ internal sealed class PeerConnector : IDiscoveryObserver, IAsyncDisposable
                 }
 
                 var address = endPoint.ToString();
-                var isNew = _context.PeerGameDb.Upsert(client.Id, client.Name, address);
-                await RefreshGamesAsync(client, cancellationToken);
+                // The peer is counted (PeerDiscovered, the peer count) only with its list in hand, so
+                // a listing that returns once every peer answered holds all of their games.
+                var gate = _refreshing.GetOrAdd(client.Id, _ => new SemaphoreSlim(1, 1));
+                bool isNew;
+                bool changed;
+                await gate.WaitAsync(cancellationToken);
+                try
+                {
+                    var list = await client.ListGamesAsync(since: 0, cancellationToken);
+                    isNew = _context.PeerGameDb.Upsert(client.Id, client.Name, address);
+                    changed = _context.PeerGameDb.SetGames(client.Id, ValidGames(client, list.Games));
+                    _revisions[client.Id] = list.Revision;
+                }
+                finally
+                {
+                    gate.Release();
+                }
+
+                if (!isNew && changed)
+                {
+                    _context.PublishSnapshot();
+                }
+
                 if (isNew)
                 {
                     _logger.LogInformation("Peer {Name} ({Id}) at {Address} via {Source}", client.Name, client.Id.Abbreviated, address, peer.Source);

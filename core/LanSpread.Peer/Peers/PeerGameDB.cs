@@ -111,6 +111,37 @@ public sealed class PeerGameDB
         }
     }
 
+    /// <summary>Applies what changed in a peer's offer (a ListGames delta); true when anything did.</summary>
+    public bool ApplyDelta(PeerId id, IReadOnlyList<GameSummary> changed, IReadOnlyList<string> removed)
+    {
+        lock (_gate)
+        {
+            if (!_peers.TryGetValue(id, out var record))
+            {
+                return false;
+            }
+
+            var any = false;
+            foreach (var game in changed)
+            {
+                if (!record.Games.TryGetValue(game.Id, out var old) || old != game)
+                {
+                    record.Games[game.Id] = game;
+                    record.Files.Remove(game.Id);
+                    any = true;
+                }
+            }
+
+            foreach (var gone in removed)
+            {
+                any |= record.Games.Remove(gone);
+                record.Files.Remove(gone);
+            }
+
+            return any;
+        }
+    }
+
     public void SetFiles(PeerId id, GameDetails details)
     {
         lock (_gate)

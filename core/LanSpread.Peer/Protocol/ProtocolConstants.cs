@@ -15,4 +15,7 @@ public static class ProtocolConstants
 
     /// <summary>Largest response frame a client reads (file lists of big games are large).</summary>
     public const int MaxResponseFrame = 32 * 1024 * 1024;
+
+    /// <summary>Titles a client asks for per ListGames page (servers cap pages at 1,000 anyway).</summary>
+    public const int ListPageSize = 1000;
 }

@@ -45,8 +45,15 @@ public sealed class PeerRuntimeOptions
     /// <summary>Retry rounds for failed chunks.</summary>
     public int MaxRetryCount { get; set; } = 3;
 
-    /// <summary>How often known peers are pinged.</summary>
+    /// <summary>
+    /// How often a peer nothing was heard from is pinged at first (and a missed ping retried). An idle
+    /// peer found alive is pinged less and less often, down to once per <see cref="MaxPingBackoff"/>
+    /// intervals; traffic already flowing replaces pings (see PingService).
+    /// </summary>
     public TimeSpan PingInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The longest quiet time between pings of an idle peer, in ping intervals.</summary>
+    public int MaxPingBackoff { get; set; } = 8;
 
     /// <summary>Missed pings after which a peer is pruned.</summary>
     public int PingMissesBeforeLost { get; set; } = 3;

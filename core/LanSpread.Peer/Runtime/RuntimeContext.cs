@@ -43,6 +43,9 @@ internal sealed class RuntimeContext
 
     public PeerConnector Connector { get; set; } = null!;
 
+    /// <summary>When each peer was last heard from by our server (its requests prove it alive).</summary>
+    public PeerLiveness Liveness { get; } = new();
+
     public void PublishSnapshot() =>
         Events.Publish(new LibrarySnapshot(PeerGameDb.Merge(Library.Snapshot(), Catalog)));
 

@@ -28,6 +28,7 @@ internal sealed class PeerServer
 
     private readonly RuntimeContext _context;
     private readonly ILogger _logger;
+    private readonly GameListHistory _listings = new();
     private int _sending;
     private int _streams;
     private int _peakStreams;
@@ -175,16 +176,31 @@ internal sealed class PeerServer
         }
 
         var library = _context.Library;
+        var client = _context.Connector.Find(stream.RemotePeerId);
+        if (client is not null)
+        {
+            _context.Liveness.Heard(client.Id); // its ping to us spares ours to it
+        }
+
         switch (request.Type)
         {
             case RequestType.Ping:
+                if (client is not null && request.Revision != 0)
+                {
+                    // The pinging peer's library moved: re-list it now, not at our next ping.
+                    _ = _context.Connector.RefreshIfChangedQuietlyAsync(client, request.Revision, cancellationToken);
+                }
+
                 await FrameCodec.WriteResponseAsync(stream.Stream, Ok() with { Name = _context.Options.Name, Revision = library.Revision }, cancellationToken);
                 return;
             case RequestType.ListGames:
                 // A game being downloaded here is incomplete: not announced until its sentinel is back.
-                var games = library.Announced().Where(g => _context.Operations.RunningOperation(g.Id) != OperationTracker.Download)
-                    .Select(g => _context.Options.LieAboutVersions?.GetValueOrDefault(g.Id) is { } lie ? g with { Version = lie } : g).ToList();
-                await FrameCodec.WriteResponseAsync(stream.Stream, Ok() with { Revision = library.Revision, Games = games }, cancellationToken);
+                var listing = _listings.Answer(
+                    library.Revision,
+                    () => library.Announced().Where(g => _context.Operations.RunningOperation(g.Id) != OperationTracker.Download)
+                        .Select(g => _context.Options.LieAboutVersions?.GetValueOrDefault(g.Id) is { } lie ? g with { Version = lie } : g).ToList(),
+                    request);
+                await FrameCodec.WriteResponseAsync(stream.Stream, listing, cancellationToken);
                 return;
             case RequestType.GetGame:
                 var details = ServedGame(request.Game).Details;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using LanSpread.Core.Discovery;
@@ -10,11 +11,14 @@ namespace LanSpread.Discovery.Mdns.Internal;
 /// A running advertisement and browse. Each socket is read by its own dedicated (non-pool) thread,
 /// and announcements/queries run on one more, so blocking socket work never touches the thread pool.
 /// Announces three times at start (RFC 6762 §8.3), then every query interval; answers questions
-/// about us; says goodbye (TTL 0) on dispose.
+/// about us unless the asker listed us as a known answer (§7.1: in a settled party of N peers a query
+/// costs N receptions, not N answers each received N times); expires peers not heard within their
+/// records' TTL; says goodbye (TTL 0) on dispose.
 /// </summary>
 internal sealed class MdnsSession : IDiscoverySession
 {
     private const int MaxPacket = 9000;
+    private static readonly TimeSpan MinAnnounceGap = TimeSpan.FromSeconds(1);
 
     private readonly MdnsDiscoveryOptions _options;
     private readonly ILogger _logger;
@@ -25,6 +29,9 @@ internal sealed class MdnsSession : IDiscoverySession
     private ServiceRecords _records;
     private ServiceBrowser _browser;
     private readonly IDiscoveryObserver _observer;
+    private readonly Timer _deferred;
+    private long _lastAnnounced;
+    private int _answerDeferred;
 
     public MdnsSession(DiscoveryAdvertisement self, IDiscoveryObserver observer, MdnsDiscoveryOptions options, ILogger logger)
     {
@@ -34,6 +41,14 @@ internal sealed class MdnsSession : IDiscoverySession
         _endpoint = new MulticastEndpoint();
         _records = new ServiceRecords(self, options, _endpoint.LocalAddresses);
         _browser = new ServiceBrowser(_records, observer);
+        _deferred = new Timer(_ =>
+        {
+            Interlocked.Exchange(ref _answerDeferred, 0);
+            if (!_stopping.IsSet)
+            {
+                Announce();
+            }
+        });
         Start("mdns-receive-v4", () => ReceiveLoop(_endpoint.V4));
         if (_endpoint.V6 is { } v6)
         {
@@ -51,7 +66,7 @@ internal sealed class MdnsSession : IDiscoverySession
             _browser = new ServiceBrowser(_records, _observer);
         }
 
-        Send(_records.Announcement());
+        Announce();
         return ValueTask.CompletedTask;
     }
 
@@ -62,6 +77,7 @@ internal sealed class MdnsSession : IDiscoverySession
             return ValueTask.CompletedTask;
         }
 
+        _deferred.Dispose();
         Send(_records.Announcement(goodbye: true));
         _stopping.Set();
         _endpoint.Dispose(); // unblocks the receive threads
@@ -91,15 +107,68 @@ internal sealed class MdnsSession : IDiscoverySession
                 return;
             }
 
-            Send(_records.Announcement());
-            Send(_records.Query());
+            Announce();
+            SendQuery();
         }
 
         while (!_stopping.Wait(_options.QueryInterval))
         {
-            Send(_records.Announcement());
-            Send(_records.Query());
+            Announce();
+            SendQuery();
+            Browser.Expire(DateTime.UtcNow);
         }
+    }
+
+    private ServiceBrowser Browser
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _browser;
+            }
+        }
+    }
+
+    /// <summary>
+    /// RFC 6762 §6.2: a record is multicast at most once a second. When a party starts together every
+    /// peer's first queries arrive within a second; one answer (now, or deferred to the end of that
+    /// second) serves all of them instead of one answer per asker.
+    /// </summary>
+    private void AnswerRateLimited()
+    {
+        var since = Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastAnnounced));
+        if (since >= MinAnnounceGap)
+        {
+            Announce();
+        }
+        else if (Interlocked.Exchange(ref _answerDeferred, 1) == 0)
+        {
+            _deferred.Change(MinAnnounceGap - since, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private void Announce()
+    {
+        ServiceRecords records;
+        lock (_gate)
+        {
+            records = _records;
+        }
+
+        Interlocked.Exchange(ref _lastAnnounced, Stopwatch.GetTimestamp());
+        Send(records.Announcement());
+    }
+
+    private void SendQuery()
+    {
+        ServiceRecords records;
+        lock (_gate)
+        {
+            records = _records;
+        }
+
+        Send(records.Query(Browser.KnownAnswers(DateTime.UtcNow)));
     }
 
     private void ReceiveLoop(Socket socket)
@@ -149,9 +218,9 @@ internal sealed class MdnsSession : IDiscoverySession
 
         if (message.IsQuery)
         {
-            if (message.Questions.Any(records.Answers))
+            if (message.Questions.Any(records.Answers) && !records.KnownToAsker(message))
             {
-                Send(records.Announcement());
+                AnswerRateLimited();
             }
 
             if (message.Questions.Any(q => q.Name == ServiceRecords.ServiceEnumeration))

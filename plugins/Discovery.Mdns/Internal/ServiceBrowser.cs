@@ -11,14 +11,34 @@ namespace LanSpread.Discovery.Mdns.Internal;
 /// Turns mDNS responses into peers: PTR for our service type → instance → SRV (port), TXT (id, name,
 /// protocol version, transports) and A/AAAA (addresses) from the same packet, falling back to the
 /// packet's source address. Sightings of an unchanged peer are folded (a Linux host hears its own
-/// and others' packets on several interfaces) and reported again only after a quiet period.
+/// and others' packets on several interfaces) and reported again only after a quiet period. Every
+/// sighting refreshes the record's TTL (RFC 6762 §10); a peer not heard within its TTL expires (gone,
+/// like a goodbye), and peers heard recently are the known answers of our queries (§7.1).
 /// </summary>
 internal sealed class ServiceBrowser(ServiceRecords self, IDiscoveryObserver observer)
 {
     private const int MaxTxtValue = 256;
     private static readonly TimeSpan Refold = TimeSpan.FromSeconds(5);
 
-    private readonly ConcurrentDictionary<string, (PeerId Id, string Key, DateTime At)> _seen = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, Sighting> _seen = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Instances whose records have more than half their TTL left: a query lists them as known answers.</summary>
+    public IReadOnlyList<PTRRecord> KnownAnswers(DateTime now) =>
+        _seen.Values.Where(s => s.Heard + (s.Ttl / 2) > now)
+            .Select(s => new PTRRecord { Name = self.ServiceName, DomainName = s.Instance, TTL = s.Ttl - (now - s.Heard) })
+            .ToList();
+
+    /// <summary>Drops peers not heard within their records' TTL and reports them gone.</summary>
+    public void Expire(DateTime now)
+    {
+        foreach (var (instance, sighting) in _seen)
+        {
+            if (sighting.Heard + sighting.Ttl < now && _seen.TryRemove(new KeyValuePair<string, Sighting>(instance, sighting)))
+            {
+                observer.OnPeerGone(sighting.Id, $"mDNS records expired (not heard for {sighting.Ttl.TotalSeconds:0}s)");
+            }
+        }
+    }
 
     /// <summary>Returns the instances that were named but lacked SRV/TXT (worth a query).</summary>
     public IReadOnlyList<DomainName> OnResponse(Message message, IPEndPoint source)
@@ -72,12 +92,13 @@ internal sealed class ServiceBrowser(ServiceRecords self, IDiscoveryObserver obs
             var transports = (fields.GetValueOrDefault("tr") ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries);
             var key = $"{id}|{name}|{string.Join(',', endPoints)}";
             var now = DateTime.UtcNow;
-            if (_seen.TryGetValue(instance.ToString(), out var last) && last.Key == key && now - last.At < Refold)
+            if (_seen.TryGetValue(instance.ToString(), out var last) && last.Key == key && now - last.Reported < Refold)
             {
+                _seen[instance.ToString()] = last with { Heard = now, Ttl = ptr.TTL };
                 continue; // a duplicate of a sighting just reported
             }
 
-            _seen[instance.ToString()] = (id, key, now);
+            _seen[instance.ToString()] = new Sighting(instance, id, key, now, now, ptr.TTL);
             observer.OnPeerFound(new DiscoveredPeer(id, name, endPoints, protocol, transports, "mdns"));
         }
 
@@ -100,4 +121,6 @@ internal sealed class ServiceBrowser(ServiceRecords self, IDiscoveryObserver obs
 
         return fields;
     }
+
+    private sealed record Sighting(DomainName Instance, PeerId Id, string Key, DateTime Reported, DateTime Heard, TimeSpan Ttl);
 }

@@ -58,12 +58,22 @@ internal sealed class ServiceRecords
         Answers = { new PTRRecord { Name = ServiceEnumeration, DomainName = ServiceName, TTL = Ttl } },
     };
 
-    public Message Query()
+    /// <summary>The browse query, listing the instances we already know (RFC 6762 §7.1) so they stay silent.</summary>
+    public Message Query(IEnumerable<PTRRecord>? knownAnswers = null)
     {
         var message = new Message();
         message.Questions.Add(new Question { Name = ServiceName, Type = DnsType.PTR });
+        message.Answers.AddRange(knownAnswers ?? []);
         return message;
     }
+
+    /// <summary>
+    /// Known-answer suppression: a query that only browses our service type and already lists our
+    /// instance with at least half its TTL left needs no answer from us.
+    /// </summary>
+    public bool KnownToAsker(Message query) =>
+        query.Questions.All(q => q.Name == ServiceName && q.Type == DnsType.PTR)
+        && query.Answers.OfType<PTRRecord>().Any(a => a.Name == ServiceName && a.DomainName == InstanceName && a.TTL >= Ttl / 2);
 
     /// <summary>Whether a question is about us.</summary>
     public bool Answers(Question question) =>

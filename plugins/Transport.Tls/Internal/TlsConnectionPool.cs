@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Security;
@@ -13,14 +12,21 @@ namespace LanSpread.Transport.Tls.Internal;
 /// The client side of a link to one peer: up to <see cref="TlsTransportOptions.ConnectionsPerPeer"/>
 /// TLS connections, each lent to one stream at a time and returned when the exchange completed cleanly.
 /// Every new connection's certificate must hash to the peer's id (advertised, or learned on the first).
+/// A pool holds only what the work needs: connections are opened when every pooled one is busy, and
+/// idle ones beyond the most recently used are closed after <see cref="TlsTransportOptions.SpareConnectionIdleTimeout"/>
+/// (a download's extra connections do not linger at a hundred peers); the last one after
+/// <see cref="TlsTransportOptions.PooledConnectionIdleTimeout"/>.
 /// </summary>
-internal sealed class TlsConnectionPool : ITransportConnection
+internal sealed class TlsConnectionPool : ITransportConnection, ITransportConnectionState
 {
     private readonly SslClientAuthenticationOptions _clientOptions;
     private readonly TlsTransportOptions _options;
     private readonly ILogger _logger;
-    private readonly ConcurrentStack<PooledConnection> _idle = new();
+    // Most recently used last: reuse takes from the end, so the spares at the front age and are pruned.
+    private readonly List<PooledConnection> _idle = [];
+    private readonly Lock _gate = new();
     private readonly SemaphoreSlim _slots;
+    private long _lastExchange;
     private PeerId? _expected;
     private volatile bool _disposed;
 
@@ -38,10 +44,35 @@ internal sealed class TlsConnectionPool : ITransportConnection
 
     public IPEndPoint RemoteEndPoint { get; }
 
+    public TimeSpan? SinceLastExchange => Interlocked.Read(ref _lastExchange) is var at and not 0 ? Stopwatch.GetElapsedTime(at) : null;
+
     public async Task WarmUpAsync(CancellationToken cancellationToken)
     {
         var connection = await ConnectAsync(cancellationToken);
-        _idle.Push(connection);
+        Interlocked.Exchange(ref _lastExchange, Stopwatch.GetTimestamp());
+        lock (_gate)
+        {
+            _idle.Add(connection);
+        }
+    }
+
+    public bool CheckRemoteClosed()
+    {
+        List<PooledConnection> closed;
+        List<PooledConnection> stale;
+        lock (_gate)
+        {
+            closed = _idle.Where(c => c.RemoteClosed()).ToList();
+            _idle.RemoveAll(closed.Contains);
+            stale = PruneLocked();
+        }
+
+        foreach (var connection in closed.Concat(stale))
+        {
+            _ = connection.DisposeAsync().AsTask();
+        }
+
+        return closed.Count > 0;
     }
 
     public async ValueTask<IPeerStream> OpenStreamAsync(CancellationToken cancellationToken)
@@ -50,9 +81,9 @@ internal sealed class TlsConnectionPool : ITransportConnection
         await _slots.WaitAsync(cancellationToken);
         try
         {
-            while (_idle.TryPop(out var pooled))
+            while (TakeIdle() is { } pooled)
             {
-                if (pooled.IdleFor < _options.PooledConnectionIdleTimeout && pooled.Socket.Connected)
+                if (pooled.IdleFor < _options.PooledConnectionIdleTimeout && pooled.Socket.Connected && !pooled.RemoteClosed())
                 {
                     return new TlsClientStream(this, pooled);
                 }
@@ -72,7 +103,7 @@ internal sealed class TlsConnectionPool : ITransportConnection
     public async ValueTask DisposeAsync()
     {
         _disposed = true;
-        while (_idle.TryPop(out var pooled))
+        while (TakeIdle() is { } pooled)
         {
             await pooled.DisposeAsync();
         }
@@ -82,10 +113,25 @@ internal sealed class TlsConnectionPool : ITransportConnection
     {
         try
         {
+            if (reusable)
+            {
+                Interlocked.Exchange(ref _lastExchange, Stopwatch.GetTimestamp());
+            }
+
             if (reusable && !_disposed)
             {
                 connection.MarkIdle();
-                _idle.Push(connection);
+                List<PooledConnection> stale;
+                lock (_gate)
+                {
+                    _idle.Add(connection);
+                    stale = PruneLocked();
+                }
+
+                foreach (var old in stale)
+                {
+                    await old.DisposeAsync();
+                }
             }
             else
             {
@@ -96,6 +142,37 @@ internal sealed class TlsConnectionPool : ITransportConnection
         {
             _slots.Release();
         }
+    }
+
+    private PooledConnection? TakeIdle()
+    {
+        lock (_gate)
+        {
+            if (_idle.Count == 0)
+            {
+                return null;
+            }
+
+            var last = _idle[^1];
+            _idle.RemoveAt(_idle.Count - 1);
+            return last;
+        }
+    }
+
+    /// <summary>Removes spare idle connections (all but the most recent) idle past the spare timeout.</summary>
+    private List<PooledConnection> PruneLocked()
+    {
+        var stale = new List<PooledConnection>();
+        for (var i = _idle.Count - 2; i >= 0; i--)
+        {
+            if (_idle[i].IdleFor >= _options.SpareConnectionIdleTimeout)
+            {
+                stale.Add(_idle[i]);
+                _idle.RemoveAt(i);
+            }
+        }
+
+        return stale;
     }
 
     private async Task<PooledConnection> ConnectAsync(CancellationToken cancellationToken)
@@ -153,6 +230,22 @@ internal sealed class TlsConnectionPool : ITransportConnection
         public TimeSpan IdleFor => Stopwatch.GetElapsedTime(_idleSince);
 
         public void MarkIdle() => _idleSince = Stopwatch.GetTimestamp();
+
+        /// <summary>
+        /// An idle connection that polls readable with nothing to read was closed (FIN) or reset by the
+        /// remote end. Pending bytes (a late TLS session ticket) mean "open", not "closed".
+        /// </summary>
+        public bool RemoteClosed()
+        {
+            try
+            {
+                return Socket.Poll(0, SelectMode.SelectRead) && Socket.Available == 0;
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+                return true;
+            }
+        }
 
         public async ValueTask DisposeAsync()
         {

@@ -1,0 +1,21 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using LanSpread.Core.Model;
+
+namespace LanSpread.Peer.Peers;
+
+/// <summary>
+/// When each connected peer last sent us a request. A request that passed the TLS handshake with the
+/// peer's certificate proves the peer alive, so <see cref="PingService"/> need not ping it: in an idle
+/// party one ping per pair and interval (whichever side's comes first) serves both ends.
+/// </summary>
+internal sealed class PeerLiveness
+{
+    private readonly ConcurrentDictionary<PeerId, long> _heard = new();
+
+    public void Heard(PeerId peer) => _heard[peer] = Stopwatch.GetTimestamp();
+
+    public TimeSpan? SinceHeard(PeerId peer) => _heard.TryGetValue(peer, out var at) ? Stopwatch.GetElapsedTime(at) : null;
+
+    public void Forget(PeerId peer) => _heard.TryRemove(peer, out _);
+}

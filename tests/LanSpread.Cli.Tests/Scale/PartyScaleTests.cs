@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Globalization;
+using LanSpread.TestKit;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace LanSpread.Cli.Tests.Scale;
+
+/// <summary>
+/// A LAN party on one namespace bridge: real <c>lanspread serve</c> processes with mDNS on and empty
+/// libraries, grown 8 → 16 → 32 in one run. At each size it prints how long the party took to converge
+/// (every peer counting all the others) and the CPU all peers together use once settled, so the growth
+/// is visible; at 32 it asserts convergence within 15 s and ≤ 15% of one core after 30 s of settling,
+/// and idle RSS ≤ 80 MB per peer. Run under the timing lock (tests/run.sh takes it for the Scale tests).
+/// </summary>
+[Collection(ScaleCollection.Name)]
+public sealed class PartyScaleTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan CpuWindow = TimeSpan.FromSeconds(10);
+
+    [ScaleFact(optIn: true)]
+    public async Task Thirty_two_idle_peers_converge_fast_and_settle_to_a_small_linear_cost()
+    {
+        // Each size is a cold start of a fresh party, so its convergence time is from the first launch.
+        var sizes = (Environment.GetEnvironmentVariable("LANSPREAD_SCALE_SIZES") ?? "8,16,32")
+            .Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
+        var parties = new List<Party>();
+        foreach (var size in sizes)
+        {
+            // The asserted size settles the full 30 s of the bar; smaller ones only long enough for the
+            // ping back-off to reach its cap, to keep the run short.
+            parties.Add(await RunPartyAsync(size, TimeSpan.FromSeconds(size >= 32 ? 30 : 20)));
+        }
+
+        output.WriteLine(string.Join(Environment.NewLine, parties.Select(p => p.Figure)));
+        foreach (var party in parties.Where(p => p.Size >= 32))
+        {
+            Assert.True(party.Convergence <= TimeSpan.FromSeconds(15), $"{party.Size} peers converged only after {party.Convergence.TotalSeconds:0.0}s");
+            Assert.True(party.Cpu <= 0.15, $"{party.Size} settled peers use {party.Cpu:P1} of one core (bar 15%)");
+        }
+
+        Assert.All(parties, p => Assert.True(p.MaxRss <= 80, $"{p.Size} peers: idle RSS per peer up to {p.MaxRss:0} MB (bar 80 MB)"));
+    }
+
+    private async Task<Party> RunPartyAsync(int size, TimeSpan settle)
+    {
+        using var temp = new TempDir();
+        using var lan = new NetnsLan();
+        var names = Enumerable.Range(0, size).Select(i => $"p{i:00}").ToList();
+        foreach (var name in names)
+        {
+            lan.AddHost(name);
+        }
+
+        var started = Stopwatch.StartNew();
+        var peers = names.Select(name => new PartyPeer(name, lan.Run(name, ["serve", "--games", temp.Sub($"{name}-games"), "--data", temp.Sub($"{name}-data"), "--name", name]))).ToList();
+        var converged = await WaitForConvergenceAsync(peers, TimeSpan.FromSeconds(60));
+        var convergence = started.Elapsed;
+        await Task.Delay(settle);
+        var cpu = await MeasureCpuAsync(peers);
+        var rss = peers.Select(p => Rss(p.Process.Process.Id, "VmRSS")).ToList();
+        var anon = peers.Select(p => Rss(p.Process.Process.Id, "RssAnon")).ToList();
+        var figure = $"{size} peers: {(converged ? "converged" : "NOT converged")} in {convergence.TotalSeconds:0.0} s; after {settle.TotalSeconds:0} s settling all peers use {cpu:P1} of one core ({cpu / size:P2} per peer); RSS per peer mean {rss.Average():0} MB, max {rss.Max():0} MB (of which private/anonymous mean {anon.Average():0} MB; the rest is the shared runtime's mapped files)";
+        output.WriteLine(figure);
+        Assert.True(converged, Describe(peers));
+        Assert.All(peers, p => Assert.False(p.Process.Process.HasExited, $"{p.Name} exited: {p.Process.Stderr}"));
+        return new Party(size, convergence, cpu, rss.Max(), figure);
+    }
+
+    private static async Task<bool> WaitForConvergenceAsync(List<PartyPeer> peers, TimeSpan timeout)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < timeout)
+        {
+            if (peers.All(p => p.Count == peers.Count - 1))
+            {
+                return true;
+            }
+
+            Assert.All(peers, p => Assert.False(p.Process.Process.HasExited, $"{p.Name} exited: {p.Process.Stderr}"));
+            await Task.Delay(100);
+        }
+
+        return false;
+    }
+
+    /// <summary>User + system CPU of every peer process over <see cref="CpuWindow"/>, in cores.</summary>
+    private static async Task<double> MeasureCpuAsync(List<PartyPeer> peers)
+    {
+        var before = peers.Sum(p => CpuTicks(p.Process.Process.Id));
+        var clock = Stopwatch.StartNew();
+        await Task.Delay(CpuWindow);
+        var after = peers.Sum(p => CpuTicks(p.Process.Process.Id));
+        return (after - before) / 100.0 / clock.Elapsed.TotalSeconds; // USER_HZ is 100 on Linux
+    }
+
+    private static long CpuTicks(int pid)
+    {
+        // /proc/PID/stat: "pid (comm) state ..."; utime and stime are fields 14 and 15.
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+    }
+
+    private static double Rss(int pid, string field)
+    {
+        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith(field + ":", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+    }
+
+    private static string Describe(List<PartyPeer> peers) =>
+        string.Join(", ", peers.Where(p => p.Count != peers.Count - 1).Select(p => $"{p.Name} sees {p.Count}"));
+
+    private sealed record Party(int Size, TimeSpan Convergence, double Cpu, double MaxRss, string Figure);
+}

@@ -76,11 +76,9 @@ internal sealed class AdaptivePlan : IChunkPlan
                 index = Rarest(state);
             }
 
-            var duplicate = false;
             if (index < 0)
             {
                 index = EndGame(state);
-                duplicate = index >= 0;
             }
 
             if (index < 0)
@@ -88,6 +86,7 @@ internal sealed class AdaptivePlan : IChunkPlan
                 return false;
             }
 
+            var duplicate = _peers.Values.Any(p => p.InFlight.ContainsKey(index)); // end-game, or beside a stalled copy
             state.InFlight[index] = false;
             _live[index]++;
             chunk = new PlannedChunk(index, _chunks[index], duplicate);

@@ -58,7 +58,7 @@ serve_game() {
   rm -rf "$P/games"; mkdir -p "$P/games"; dotnet "$BENCH" make-game "$P/games" alienswarm "$size" 10 >/dev/null
   for h in s1 s2; do
     ip netns exec "$B-$h" "$LS" serve --games "$P/games" --data "$P/$h-data-$size" --name "$h" --no-mdns --log-level Warning >/dev/null 2>&1 &
-    PIDS+=($!)
+    PIDS+=($!); disown
   done
   sleep 2
 }
@@ -68,6 +68,7 @@ serve_game "$P2SIZE"
 shape s1 400mbit; shape s2 400mbit
 A2=(); R2=()
 for _ in $(seq "$RUNS"); do A2+=("$(get adaptive 2 3)"); R2+=("$(get round-robin 2 3)"); done
+echo "P2 seconds per run: adaptive ${A2[*]}; round-robin ${R2[*]}" >&2
 TA2=$(printf '%s\n' "${A2[@]}" | median); TR2=$(printf '%s\n' "${R2[@]}" | median)
 MA2=$(awk -v m="$P2SIZE" -v t="$TA2" 'BEGIN {printf "%.1f", m*1048576*8/1e6/t}'); MR2=$(awk -v m="$P2SIZE" -v t="$TR2" 'BEGIN {printf "%.1f", m*1048576*8/1e6/t}')
 echo "| P2 | ${P2SIZE} MiB from two peers, each shaped to 400 Mbit/s (tc tbf), adaptive planner | ${MA2} Mbit/s | sum of rates 800 Mbit/s; round-robin ${MR2} Mbit/s | $(ratio "$MA2" 800)× (bar ≥ 0.95×; round-robin $(ratio "$MR2" 800)×) |"
@@ -77,5 +78,6 @@ serve_game "$P9SIZE"
 shape s1 400mbit; shape s2 40mbit
 F9=(); A9=(); R9=()
 for _ in $(seq "$RUNS"); do F9+=("$(get adaptive 2)"); A9+=("$(get adaptive 2 3)"); R9+=("$(get round-robin 2 3)"); done
+echo "P9 seconds per run: fast alone ${F9[*]}; adaptive ${A9[*]}; round-robin ${R9[*]}" >&2
 TF9=$(printf '%s\n' "${F9[@]}" | median); TA9=$(printf '%s\n' "${A9[@]}" | median); TR9=$(printf '%s\n' "${R9[@]}" | median)
 echo "| P9 | ${P9SIZE} MiB from a 400 Mbit/s and a 40 Mbit/s peer: time from both / from the fast one alone | adaptive ${TA9} s | fast alone ${TF9} s; round-robin ${TR9} s | $(ratio "$TA9" "$TF9")× (bar ≤ 1.0×, ideal 0.91×; round-robin $(ratio "$TR9" "$TF9")×) |"

@@ -397,11 +397,16 @@ internal sealed class ChunkScheduler
         }
     }
 
+    /// <summary>
+    /// A peer silent for <see cref="StallPolicy.StallAfter"/> has every request reported stalled; a single request
+    /// silent for <see cref="StallPolicy.RequestStallFactor"/> times that while its peer sends others is reported alone.
+    /// </summary>
     private void DetectStalls()
     {
         foreach (var peer in _peers.Values.Where(p => p.InFlight.Count > 0))
         {
             var stallAfter = StallPolicy.StallAfter(peer.Rate, peer.InFlight.Count);
+            var silent = peer.Silence() >= stallAfter;
             foreach (var request in peer.InFlight.ToList())
             {
                 var idle = request.Idle;
@@ -410,7 +415,7 @@ internal sealed class ChunkScheduler
                     request.GaveUp = true;
                     request.Cancellation.Cancel();
                 }
-                else if (idle >= stallAfter && !request.StallReported && !request.Dropped)
+                else if (!request.StallReported && !request.Dropped && (silent ? idle >= stallAfter : idle >= stallAfter * StallPolicy.RequestStallFactor))
                 {
                     request.StallReported = true;
                     _logger.LogInformation("{Peer} stalled on {File}@{Offset} of {Game}: nothing for {Idle:0.0}s at {Rate:0} B/s; the chunk goes to another peer too",

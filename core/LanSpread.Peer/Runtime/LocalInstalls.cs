@@ -3,6 +3,7 @@ using LanSpread.Core.Unpacking;
 using LanSpread.Peer.Installing;
 using LanSpread.Peer.Library;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LanSpread.Peer.Runtime;
 
@@ -38,7 +39,8 @@ public static class LocalInstalls
                 outcome = e;
             }
         };
-        var coordinator = new InstallCoordinator(_ => root, new OperationTracker(), new InstallTransaction(unpacker, loggerFactory.CreateLogger<InstallTransaction>()), events, loggerFactory.CreateLogger<InstallCoordinator>());
+        // The outcome goes back to the caller, which reports it; the coordinator's own warning would say it twice.
+        var coordinator = new InstallCoordinator(_ => root, new OperationTracker(), new InstallTransaction(unpacker, loggerFactory.CreateLogger<InstallTransaction>()), events, NullLogger.Instance);
         await run(coordinator, cancellationToken);
         events.Complete();
         return outcome ?? throw new InvalidOperationException($"the {game} transaction ended without an outcome");

@@ -71,7 +71,7 @@ internal sealed class AdaptivePlan : IChunkPlan
             }
 
             var index = FromWindow(state);
-            if (index < 0)
+            if (index < 0 && !TooSlowForWhatIsLeft(state))
             {
                 index = Rarest(state);
             }
@@ -301,6 +301,37 @@ internal sealed class AdaptivePlan : IChunkPlan
         }
 
         return best;
+    }
+
+    /// <summary>
+    /// Near the end a clearly slower peer takes nothing new when the faster peers would clear every wanted chunk
+    /// before it could deliver one more: its copy would only be duplicated and cancelled.
+    /// </summary>
+    private bool TooSlowForWhatIsLeft(PeerState state)
+    {
+        if (state.Rate <= 0)
+        {
+            return false;
+        }
+
+        var faster = _peers.Values.Where(p => !p.Snubbed && p.Rate > state.Rate * DuplicateSpeedup).Sum(p => p.Rate);
+        if (faster <= 0)
+        {
+            return false;
+        }
+
+        // Chunks the faster peers clear in the time this one needs for one more chunk behind those it has.
+        var threshold = faster * (state.InFlight.Count + 1) / state.Rate;
+        var wanted = 0;
+        for (var k = _scanFrom; k < _order.Length && wanted < threshold; k++)
+        {
+            if (Wanted(_order[k]))
+            {
+                wanted++;
+            }
+        }
+
+        return wanted < threshold;
     }
 
     /// <summary>

@@ -20,9 +20,9 @@ namespace LanSpread.Peer.Download;
 ///   fill ─► per active peer: while the plan gives it a chunk ─► request (first copy in place, extra copies to a side file)
 ///   end ─► verified ─► record, ChunkCompleted, plan.ReportCompleted, cancel the other copies
 ///       │  bad data ─► ChunkRejected + PeerBanned, peer removed │ error ─► plan.ReportFailed (3 in a row: peer removed)
-///   tick (200 ms) ─► peer rates ─► no byte for StallPolicy.StallAfter ─► plan.ReportStalled (peer snubbed by the plan)
-///                                  no byte for 30 s ─► request cancelled as failed
-///   every second ─► peers with the same manifest digest that joined or came back ─► plan.AddPeer
+///   tick (200 ms) ─► peer rates ─► peer silent for StallPolicy.StallAfter (its own rate) ─► plan.ReportStalled per request
+///                                  (the request runs on; the plan snubs the peer) │ no byte for 30 s ─► cancelled as failed
+///   every second ─► peers with the same manifest digest that joined (checked in the background) or came back ─► plan.AddPeer
 /// </code>
 /// A local write error fails at once; cancellation stops every request before returning.
 /// </summary>

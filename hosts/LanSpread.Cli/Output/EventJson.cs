@@ -1,5 +1,6 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using LanSpread.Core.Commands;
 using LanSpread.Core.Events;
 
 namespace LanSpread.Cli.Output;
@@ -7,17 +8,16 @@ namespace LanSpread.Cli.Output;
 /// <summary>One JSON object per line on stdout, each with the <c>event</c> field (DESIGN A.4 names).</summary>
 internal static class EventJson
 {
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-    };
+    /// <summary>The CLI's JSON options: web defaults, source-generated metadata only (<see cref="CliJsonContext"/>).</summary>
+    public static JsonSerializerOptions Options => CliJsonContext.Default.Options;
 
     private static readonly Lock Gate = new();
 
-    public static void Write(PeerEvent peerEvent)
+    public static void Write(PeerEvent peerEvent) => WriteObject(peerEvent, CliJsonContext.Default.PeerEvent);
+
+    public static void WriteObject<T>(T value, JsonTypeInfo<T> typeInfo)
     {
-        var line = JsonSerializer.Serialize(peerEvent, Options);
+        var line = JsonSerializer.Serialize(value, typeInfo);
         lock (Gate)
         {
             Console.Out.WriteLine(line);
@@ -25,13 +25,6 @@ internal static class EventJson
         }
     }
 
-    public static void WriteObject<T>(T value)
-    {
-        var line = JsonSerializer.Serialize(value, Options);
-        lock (Gate)
-        {
-            Console.Out.WriteLine(line);
-            Console.Out.Flush();
-        }
-    }
+    /// <summary>Reads one stdin command line; throws <see cref="JsonException"/> or <see cref="NotSupportedException"/> on bad input.</summary>
+    public static PeerCommand? ReadCommand(string line) => JsonSerializer.Deserialize(line, CliJsonContext.Default.PeerCommand);
 }

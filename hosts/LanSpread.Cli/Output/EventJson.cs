@@ -13,7 +13,25 @@ internal static class EventJson
 
     private static readonly Lock Gate = new();
 
-    public static void Write(PeerEvent peerEvent) => WriteObject(peerEvent, CliJsonContext.Default.PeerEvent);
+    /// <summary>
+    /// Writes the event as its own type with the <c>event</c> discriminator put in front: the same line the
+    /// polymorphic <see cref="PeerEvent"/> contract gives, without building the metadata of all ~30 event
+    /// types on the first event (hundreds of JIT compilations in a short command such as <c>install</c>).
+    /// </summary>
+    public static void Write(PeerEvent peerEvent)
+    {
+        ArgumentNullException.ThrowIfNull(peerEvent);
+        var type = peerEvent.GetType();
+        var typeInfo = CliJsonContext.Default.GetTypeInfo(type)
+            ?? throw new NotSupportedException($"{type.Name} is not a [JsonDerivedType] of PeerEvent");
+        var body = JsonSerializer.Serialize(peerEvent, typeInfo);
+        var line = body.Length > 2 ? $"{{\"event\":\"{type.Name}\",{body.AsSpan(1)}" : $"{{\"event\":\"{type.Name}\"}}";
+        lock (Gate)
+        {
+            Console.Out.WriteLine(line);
+            Console.Out.Flush();
+        }
+    }
 
     public static void WriteObject<T>(T value, JsonTypeInfo<T> typeInfo)
     {

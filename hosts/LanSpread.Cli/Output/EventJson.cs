@@ -20,17 +20,23 @@ internal static class EventJson
     /// </summary>
     public static void Write(PeerEvent peerEvent)
     {
-        ArgumentNullException.ThrowIfNull(peerEvent);
-        var type = peerEvent.GetType();
-        var typeInfo = CliJsonContext.Default.GetTypeInfo(type)
-            ?? throw new NotSupportedException($"{type.Name} is not a [JsonDerivedType] of PeerEvent");
-        var body = JsonSerializer.Serialize(peerEvent, typeInfo);
-        var line = body.Length > 2 ? $"{{\"event\":\"{type.Name}\",{body.AsSpan(1)}" : $"{{\"event\":\"{type.Name}\"}}";
+        var line = Line(peerEvent);
         lock (Gate)
         {
             Console.Out.WriteLine(line);
             Console.Out.Flush();
         }
+    }
+
+    /// <summary>The JSON line of an event (the discriminator of every [JsonDerivedType] is its type name).</summary>
+    public static string Line(PeerEvent peerEvent)
+    {
+        ArgumentNullException.ThrowIfNull(peerEvent);
+        var type = peerEvent.GetType();
+        var typeInfo = CliJsonContext.Default.GetTypeInfo(type)
+            ?? throw new NotSupportedException($"{type.Name} is not a [JsonDerivedType] of PeerEvent");
+        var body = JsonSerializer.Serialize(peerEvent, typeInfo);
+        return body.Length > 2 ? $"{{\"event\":\"{type.Name}\",{body.AsSpan(1)}" : $"{{\"event\":\"{type.Name}\"}}";
     }
 
     public static void WriteObject<T>(T value, JsonTypeInfo<T> typeInfo)

@@ -8,9 +8,6 @@ namespace LanSpread.Cli.Output;
 /// <summary>One JSON object per line on stdout, each with the <c>event</c> field (DESIGN A.4 names).</summary>
 internal static class EventJson
 {
-    /// <summary>The CLI's JSON options: web defaults, source-generated metadata only (<see cref="CliJsonContext"/>).</summary>
-    public static JsonSerializerOptions Options => CliJsonContext.Default.Options;
-
     private static readonly Lock Gate = new();
 
     /// <summary>

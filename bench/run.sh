@@ -74,7 +74,10 @@ http { access_log off; sendfile on; tcp_nopush on;
            ssl_certificate $W/nginx/cert.pem; ssl_certificate_key $W/nginx/key.pem; } }
 NGINX
 nginx -c "$W/nginx/nginx.conf" -p "$W/nginx"
-for _ in $(seq 50); do [ -s "$W/nginx/nginx.pid" ] && break; sleep 0.1; done
+# Up to 60 s: under a heavily loaded machine nginx took longer than 5 s to write its pid file, and the
+# script then stopped silently (set -e) and left nginx running.
+for _ in $(seq 600); do [ -s "$W/nginx/nginx.pid" ] && pgrep -P "$(cat "$W/nginx/nginx.pid")" >/dev/null && break; sleep 0.1; done
+[ -s "$W/nginx/nginx.pid" ] || { echo "bench: nginx did not start (see $W/nginx/logs/error.log)" >&2; exit 1; }
 NGINX_WORKER=$(pgrep -P "$(cat "$W/nginx/nginx.pid")" | head -n 1)
 curl -sf --tlsv1.3 -k -o /dev/null https://127.0.0.1:18443/openttd/version.ini || { echo "bench: nginx over HTTPS does not answer" >&2; exit 1; }
 "$LS" serve --games "$SEED" --data "$W/serve-data" --name seeder --listen 127.0.0.1:18420 --no-mdns --log-level Warning >/dev/null 2>"$W/serve.err" &

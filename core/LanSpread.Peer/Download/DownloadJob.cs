@@ -28,6 +28,9 @@ internal sealed class DownloadJob(string game, string root, long totalBytes, Can
 
     public ProgressRecord? Record { get; set; }
 
+    /// <summary>The verified chunks so far, served to other peers while this download runs (swarming).</summary>
+    public Swarm.ChunkAvailability? Availability { get; set; }
+
     /// <summary>Completed when the download has ended and released its files.</summary>
     public TaskCompletionSource Finished { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

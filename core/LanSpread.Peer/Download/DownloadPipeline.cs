@@ -297,6 +297,8 @@ internal sealed class DownloadPipeline
             job.Record = record;
             CopyLocalChunks(job, work.LocalCopies, staging);
             var toFetch = work.ToFetch.Where(c => !job.Copied.Contains((c.RelativePath, c.Offset))).ToList();
+            job.Availability = Held(game, manifest, work, toFetch);
+            _context.Partials.Register(job.Availability); // other peers may fetch what is verified here from now on
             if (toFetch.Count > 0 && peers.Count == 0)
             {
                 throw new IOException("every peer with this manifest is gone; the verified chunks are kept for a later download");
@@ -310,6 +312,7 @@ internal sealed class DownloadPipeline
             // The sentinel last: only now do the files on disk form this version.
             var content = chosen.Sentinel ?? await FetchSentinelAsync(game, manifest, peers, cancellation.Token);
             committing = true;
+            _context.Partials.Unregister(job.Availability); // before the staged files move
             sentinel.Park();
             foreach (var file in work.Staged)
             {
@@ -365,9 +368,37 @@ internal sealed class DownloadPipeline
                 await progress.ContinueWith(_ => { }, TaskScheduler.Default);
             }
 
+            if (job.Availability is not null)
+            {
+                _context.Partials.Unregister(job.Availability);
+            }
+
             _jobs.TryRemove(game, out _);
             job.Finished.TrySetResult();
         }
+    }
+
+    /// <summary>What this download holds before fetching: unchanged files in place, resumed and locally copied chunks staged.</summary>
+    private static Swarm.ChunkAvailability Held(string game, GameManifest manifest, PreparedWork work, List<FileChunk> toFetch)
+    {
+        var held = new Swarm.ChunkAvailability(game, manifest);
+        var staged = work.Staged.Select(f => f.RelativePath).ToHashSet(StringComparer.Ordinal);
+        var missing = toFetch.Select(c => (c.RelativePath, c.Offset)).ToHashSet();
+        foreach (var file in manifest.Files.Where(f => f.RelativePath != GameRootLayout.VersionFile))
+        {
+            if (!staged.Contains(file.RelativePath))
+            {
+                held.MarkInPlace(file);
+                continue;
+            }
+
+            foreach (var chunk in file.Chunks.Where(c => !missing.Contains((file.RelativePath, c.Offset))))
+            {
+                held.MarkStaged(file.RelativePath, chunk.Offset);
+            }
+        }
+
+        return held;
     }
 
     /// <summary>Writes the last verified batch so a later download resumes from it; false when even that failed.</summary>
@@ -698,6 +729,7 @@ internal sealed class DownloadPipeline
                     }
 
                     job.Record!.Add(chunk.RelativePath, chunk.Offset, chunk.Length, hash);
+                    job.Availability?.MarkStaged(chunk.RelativePath, chunk.Offset);
                     plan.ReportCompleted(peer.Id, chunk, Stopwatch.GetElapsedTime(started));
                     job.BytesByPeer.AddOrUpdate(peer.Id, chunk.Length, (_, n) => n + chunk.Length);
                     _context.Events.Publish(new ChunkCompleted(job.Game, chunk.RelativePath, chunk.Offset, chunk.Length, peer.Name, peer.Id));

@@ -70,6 +70,7 @@ public static class PeerRuntime
             Stopping = stopping.Token,
             KnownPeers = knownPeers,
             TrustedPeers = trusted,
+            Uploads = new UploadLimiter(options.MaxUploadRate, options.MaxUploadsPerPeer),
         };
         context.Connector = new PeerConnector(context);
 
@@ -145,6 +146,7 @@ public static class PeerRuntime
             await stopping.CancelAsync();
             await listener.DisposeAsync();
             await Task.WhenAll(tasks);
+            context.Uploads.Dispose();
             monitor.Dispose();
             await context.Connector.DisposeAsync();
             index.Save();

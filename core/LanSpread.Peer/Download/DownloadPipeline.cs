@@ -667,14 +667,14 @@ internal sealed class DownloadPipeline
                 _logger.LogInformation("Retry round {Round}: {Chunks} chunks on {Peers} peers", round, pending.Count, alive.Count);
             }
 
-            var plan = _context.Planner.CreatePlan(new ChunkPlanRequest(pending, alive.Select(p => new PlannerPeer(p.Id, p.Name)).ToList()));
-            var failed = new ConcurrentBag<FileChunk>();
+            var plan = _context.Planner.CreatePlan(new ChunkPlanRequest(pending, alive.Select(p => new PlannerPeer(p.Id, p.Name)).ToList(), Math.Max(1, _context.Options.ChunksInFlightPerPeer)));
+            var completed = new ConcurrentDictionary<int, bool>();
             var dead = new ConcurrentDictionary<PeerId, string>();
             var workers = alive.SelectMany(peer => Enumerable.Range(0, Math.Max(1, _context.Options.ChunksInFlightPerPeer))
-                .Select(_ => RunWorkerAsync(job, peer, plan, failed, dead, cancellationToken)));
+                .Select(_ => RunWorkerAsync(job, peer, plan, completed, dead, cancellationToken)));
             await Task.WhenAll(workers);
             cancellationToken.ThrowIfCancellationRequested();
-            pending = failed.ToList();
+            pending = pending.Where((_, i) => !completed.ContainsKey(i)).ToList();
             if (pending.Count == 0)
             {
                 return; // no retry round, so no need to ask who still answers
@@ -709,14 +709,15 @@ internal sealed class DownloadPipeline
         }
     }
 
-    private async Task RunWorkerAsync(DownloadJob job, PeerClient peer, IChunkPlan plan, ConcurrentBag<FileChunk> failed, ConcurrentDictionary<PeerId, string> dead, CancellationToken cancellationToken)
+    private async Task RunWorkerAsync(DownloadJob job, PeerClient peer, IChunkPlan plan, ConcurrentDictionary<int, bool> completed, ConcurrentDictionary<PeerId, string> dead, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         try
         {
-            while (!dead.ContainsKey(peer.Id) && plan.TryTakeNext(peer.Id, out var chunk))
+            while (!dead.ContainsKey(peer.Id) && plan.TryTakeNext(peer.Id, out var planned))
             {
+                var chunk = planned.Chunk;
                 cancellationToken.ThrowIfCancellationRequested();
                 var started = Stopwatch.GetTimestamp();
                 try
@@ -730,7 +731,8 @@ internal sealed class DownloadPipeline
 
                     job.Record!.Add(chunk.RelativePath, chunk.Offset, chunk.Length, hash);
                     job.Availability?.MarkStaged(chunk.RelativePath, chunk.Offset);
-                    plan.ReportCompleted(peer.Id, chunk, Stopwatch.GetElapsedTime(started));
+                    completed[planned.Index] = true;
+                    plan.ReportCompleted(peer.Id, planned.Index, chunk.Length, Stopwatch.GetElapsedTime(started));
                     job.BytesByPeer.AddOrUpdate(peer.Id, chunk.Length, (_, n) => n + chunk.Length);
                     _context.Events.Publish(new ChunkCompleted(job.Game, chunk.RelativePath, chunk.Offset, chunk.Length, peer.Name, peer.Id));
                 }
@@ -740,8 +742,7 @@ internal sealed class DownloadPipeline
                 }
                 catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
                 {
-                    plan.ReportFailed(peer.Id, chunk, ex);
-                    failed.Add(chunk);
+                    plan.ReportFailed(peer.Id, planned.Index, ex);
                     if (ex is ChunkVerificationException)
                     {
                         Interlocked.Add(ref job.BytesDone, -chunk.Length);
@@ -756,10 +757,7 @@ internal sealed class DownloadPipeline
                     if (dead.TryAdd(peer.Id, ex.Message))
                     {
                         _logger.LogWarning("{Peer} failed a chunk of {Game} ({Error}); its remaining chunks go to the others", peer.Name, job.Game, ex.Message);
-                        foreach (var orphan in plan.RemovePeer(peer.Id))
-                        {
-                            failed.Add(orphan);
-                        }
+                        plan.RemovePeer(peer.Id);
                     }
                 }
             }

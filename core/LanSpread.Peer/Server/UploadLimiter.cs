@@ -31,10 +31,12 @@ internal sealed class UploadLimiter : IDisposable
         _perPeer = Math.Max(1, maxUploadsPerPeer);
         if (bytesPerSecond is > 0 and var rate)
         {
-            // Tokens per 10 ms period; a burst of at most 50 ms (and at least one write) so the measured
-            // rate over any second stays close to the limit.
-            var perPeriod = (int)Math.Clamp(rate / TokenBytes * Period.Ticks / TimeSpan.TicksPerSecond, 1, int.MaxValue / 8);
-            var burst = Math.Max(LimitedWriteSize / TokenBytes, perPeriod * 5);
+            // Tokens per 10 ms period. The bucket adds tokens for the time elapsed when its timer fires, but
+            // never beyond its limit, so a timer late under CPU load loses what exceeds it: a limit of a
+            // quarter second (at least 1 MiB) rides out late timers, and a burst that size is small
+            // against the seconds a transfer takes.
+            var perPeriod = (int)Math.Clamp(rate / TokenBytes * Period.Ticks / TimeSpan.TicksPerSecond, 1, int.MaxValue / 32);
+            var burst = (int)Math.Max(1024L * 1024 / TokenBytes, Math.Min(int.MaxValue / 2, rate / TokenBytes / 4));
             _bucket = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
             {
                 TokenLimit = burst,

@@ -92,6 +92,12 @@ public sealed class PeerRuntimeOptions
     public int MaxUploadsPerPeer { get; set; } = 8;
 
     /// <summary>
+    /// Swarming (DESIGN F.2): a download serves its verified chunks to other peers and fetches from partial
+    /// holders too. Off (<c>--no-swarm</c>): only complete copies are used and served (the benchmarks' baseline).
+    /// </summary>
+    public bool Swarming { get; set; } = true;
+
+    /// <summary>
     /// How often a download asks the other peers what they hold of its game (DESIGN F.2): new partial
     /// holders and their new chunks are used within about this interval.
     /// </summary>

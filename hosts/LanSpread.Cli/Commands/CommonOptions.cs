@@ -39,6 +39,8 @@ internal sealed class CommonOptions
 
     public Option<int?> MaxUploadsPerPeer { get; } = new("--max-uploads-per-peer") { HelpName = "N", Description = "Chunk transfers one client peer gets at once; more wait their turn (default 8)" };
 
+    public Option<bool> NoSwarm { get; } = new("--no-swarm") { Description = "Use and serve only complete copies: no chunks from or to peers that are still downloading" };
+
     public Option<string[]> Set { get; } = new("--set") { HelpName = "KEY=VALUE", Description = "Plugin setting KEY=VALUE, e.g. tls.connectionsPerPeer=4 (repeatable)" };
 
     public Option<double?> PingInterval { get; } = OptionParsers.OptionalSeconds("--ping-interval", "Seconds between pings of known peers; a peer missing 3 is pruned (default 2)", 3600);
@@ -51,7 +53,7 @@ internal sealed class CommonOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Games, Data, Name, Listen, Peer, TrustPeer, NoMdns, Catalog, Transport, Planner, Plugins, ChunkSize, MaxUploadRate, MaxUploadsPerPeer, Set, PingInterval, RescanInterval, LogLevel, Json })
+        foreach (var option in new Option[] { Games, Data, Name, Listen, Peer, TrustPeer, NoMdns, Catalog, Transport, Planner, Plugins, ChunkSize, MaxUploadRate, MaxUploadsPerPeer, NoSwarm, Set, PingInterval, RescanInterval, LogLevel, Json })
         {
             command.Options.Add(option);
         }
@@ -130,6 +132,7 @@ internal sealed class CommonOptions
             InstallAfterDownload = installAfterDownload,
             MaxUploadRate = ParseSize(result.GetValue(MaxUploadRate), "--max-upload-rate", 1L << 40),
             MaxUploadsPerPeer = uploadsPerPeer,
+            Swarming = !result.GetValue(NoSwarm),
             PluginSettings = settings,
             Configure = options =>
             {

@@ -697,6 +697,18 @@ internal sealed class DownloadPipeline
         throw new IOException($"could not fetch a verified {GameRootLayout.VersionFile}: {last?.Message}");
     }
 
+    /// <summary>Who holds this download's version (connected peers, complete or partial) and what each served so far: "3 peers, 2 partial".</summary>
+    private (int Peers, int Partial, IReadOnlyList<PeerBytes> BytesByPeer) SwarmOf(DownloadJob job)
+    {
+        var holders = job.Availability is null ? [] : _context.PeerGameDb.Holders(job.Game, job.Availability.Manifest.Digest)
+            .Where(h => _context.Connector.Find(h.Peer.PeerId) is not null).ToList();
+        var ids = holders.Select(h => h.Peer.PeerId).Concat(job.BytesByPeer.Keys).Where(id => !job.Banned.ContainsKey(id)).ToHashSet();
+        var partial = holders.Count(h => !h.Availability.Complete && ids.Contains(h.Peer.PeerId));
+        var byPeer = job.BytesByPeer.Select(kv => new PeerBytes(_context.PeerGameDb.NameOf(kv.Key) ?? kv.Key.Abbreviated, kv.Key, kv.Value))
+            .OrderByDescending(p => p.Bytes).ToList();
+        return (ids.Count, partial, byPeer);
+    }
+
     private async Task ReportProgressAsync(DownloadJob job, CancellationToken cancellationToken)
     {
         var last = Interlocked.Read(ref job.BytesDone);
@@ -710,7 +722,8 @@ internal sealed class DownloadPipeline
                 var now = Stopwatch.GetTimestamp();
                 var rate = (done - last) / Math.Max(0.001, Stopwatch.GetElapsedTime(lastTime, now).TotalSeconds);
                 (last, lastTime) = (done, now);
-                _context.Events.Publish(new DownloadProgress(job.Game, done, job.TotalBytes, Math.Max(0, rate)));
+                var (peers, partial, byPeer) = SwarmOf(job);
+                _context.Events.Publish(new DownloadProgress(job.Game, done, job.TotalBytes, Math.Max(0, rate), peers, partial, byPeer));
             }
         }
         catch (OperationCanceledException)

@@ -21,7 +21,7 @@ public sealed class PluginCatalogTests : IClassFixture<ExternalPlugin>
     public PluginCatalogTests(ExternalPlugin external) => _external = external;
 
     [Fact]
-    public void The_five_built_plugins_load_from_the_plugins_folder_with_their_status()
+    public void The_six_built_plugins_load_from_the_plugins_folder_with_their_status()
     {
         using var catalog = PeerHost.LoadPlugins([], NullLoggerFactory.Instance);
         var parts = catalog.Parts.ToDictionary(p => (p.Kind, p.Name));
@@ -30,6 +30,7 @@ public sealed class PluginCatalogTests : IClassFixture<ExternalPlugin>
         Assert.Equal(PluginStatus.Active, parts[(PluginKind.Discovery, "mdns")].Status);
         Assert.Equal(PluginStatus.Active, parts[(PluginKind.Unpacker, "rar")].Status);
         Assert.Equal(PluginStatus.Active, parts[(PluginKind.Planner, "round-robin")].Status);
+        Assert.Equal(PluginStatus.Active, parts[(PluginKind.Planner, "adaptive")].Status);
         var quic = parts[(PluginKind.Transport, "quic")];
         if (System.Net.Quic.QuicListener.IsSupported)
         {
@@ -71,6 +72,7 @@ public sealed class PluginCatalogTests : IClassFixture<ExternalPlugin>
         var chosen = catalog.Select<ITransport>(PluginKind.Transport, null);
         Assert.Equal(System.Net.Quic.QuicListener.IsSupported ? "quic" : "tls", chosen.Name);
         Assert.Equal("round-robin", catalog.Select<IChunkPlanner>(PluginKind.Planner, "ROUND-ROBIN").Name);
+        Assert.Equal("adaptive", catalog.Select<IChunkPlanner>(PluginKind.Planner, null).Name); // the default
 
         var unknown = Assert.Throws<PluginSelectionException>(() => catalog.Select<ITransport>(PluginKind.Transport, "carrier-pigeon"));
         Assert.Contains("available: tls", unknown.Message, StringComparison.Ordinal);

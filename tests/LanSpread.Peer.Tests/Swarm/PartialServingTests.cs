@@ -109,4 +109,38 @@ public sealed class PartialServingTests
         var floor = TimeSpan.FromSeconds((double)size / rate) - TimeSpan.FromMilliseconds(400);
         Assert.True(clock.Elapsed >= floor, $"{size} bytes at a {rate} B/s limit took {clock.Elapsed.TotalSeconds:0.00}s");
     }
+
+    [Fact]
+    public async Task A_partial_peer_that_claims_every_chunk_and_sends_bad_bytes_is_banned_and_the_download_is_the_honest_bytes()
+    {
+        await using var set = new TestPeerSet();
+        var big = GameFixture.Bytes(12 * 1024 * 1024, 43); // about 48 chunks: most not yet asked of the seeder when the liar joins
+        GameFixture.Create(set.Temp.Sub("seed-games"), Game, "1", new Dictionary<string, byte[]> { ["readme.txt"] = [1, 2, 3] },
+            new Dictionary<string, byte[]> { ["data/big.bin"] = big });
+        var seed = await set.StartAsync("seed", o => o.MaxUploadRate = 2 * 1024 * 1024); // slow: the liar answers first
+
+        await using var toSeed = await RawClient.ConnectAsync(seed, set.Temp);
+        var (details, _) = await toSeed.RequestAsync("""{"v":1,"type":"GetGame","game":"alienswarm"}""");
+        var manifest = details!.Value.GetProperty("details").GetProperty("manifest");
+        var chunks = manifest.GetProperty("files").EnumerateArray().Sum(f => f.GetProperty("chunks").GetArrayLength());
+        var liarMap = new Protocol.ChunkMap("1", manifest.GetProperty("digest").GetString()!, false, chunks, Convert.ToBase64String(Enumerable.Repeat((byte)0xFF, (chunks + 7) / 8).ToArray()), 1);
+        await using var liar = await Security.HostilePeer.StartAsync(seed, set.Temp, request => request.Type switch
+        {
+            Protocol.RequestType.Ping => Security.HostilePeer.Ok() with { Name = "mallory" },
+            Protocol.RequestType.ListGames => Security.HostilePeer.Ok() with { Games = [] },
+            Protocol.RequestType.GetChunkMap => Security.HostilePeer.Ok() with { ChunkMap = liarMap },
+            Protocol.RequestType.GetGameFileChunk => Security.HostilePeer.Ok() with { DataLength = request.Length },
+            _ => null,
+        }, payload: request => request.Type == Protocol.RequestType.GetGameFileChunk ? Enumerable.Repeat((byte)0x5A, (int)request.Length).ToArray() : null);
+
+        var client = await TestPeer.StartAsync(set.Temp, "client", [seed], extraPeers: [liar.EndPoint]);
+        await using var _ = client;
+        await client.WaitForOffersAsync(Game, 1);
+        var end = await client.DownloadAsync(Game, TimeSpan.FromSeconds(60));
+        Assert.IsType<DownloadGameFilesFinished>(end);
+        Assert.True(client.Log.OfType<ChunkRejected>().Any(r => r.Peer == "mallory"), string.Join("\n", client.Log.All.Where(e => e is not DownloadProgress and not ChunkCompleted)) + "\nliar requests: " + liar.Requests);
+        Assert.Contains(client.Log.OfType<PeerBanned>(), b => b.Peer == "mallory");
+        Assert.DoesNotContain(client.Log.OfType<ChunkCompleted>(), c => c.Peer == "mallory");
+        Assert.Equal(big, File.ReadAllBytes(Path.Combine(client.GamesDir, Game, "data", "big.bin")));
+    }
 }

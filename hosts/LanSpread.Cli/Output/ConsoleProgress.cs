@@ -89,11 +89,5 @@ internal sealed class ConsoleProgress(ProgressContext context)
         return top.Count == 0 ? text : $"{text}: {string.Join(", ", top)}";
     }
 
-    public static string Size(long bytes) => bytes switch
-    {
-        >= 1L << 30 => $"{bytes / (double)(1L << 30):0.00} GiB",
-        >= 1L << 20 => $"{bytes / (double)(1L << 20):0.0} MiB",
-        >= 1L << 10 => $"{bytes / 1024.0:0.0} KiB",
-        _ => $"{bytes} B",
-    };
+    public static string Size(long bytes) => ByteSize.Format(bytes);
 }

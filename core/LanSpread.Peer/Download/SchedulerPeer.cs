@@ -43,7 +43,25 @@ internal sealed class SchedulerPeer(PeerClient client, IReadOnlyCollection<int>?
     /// <summary>Verified bytes it served.</summary>
     public long Served { get; set; }
 
-    public void Received(int bytes) => Interlocked.Add(ref _received, bytes);
+    private long _lastByte;
+
+    public void Received(int bytes)
+    {
+        Interlocked.Add(ref _received, bytes);
+        Interlocked.Exchange(ref _lastByte, Stopwatch.GetTimestamp());
+    }
+
+    /// <summary>How long nothing arrived from it while it had requests in flight (counted from the oldest one's start at most).</summary>
+    public TimeSpan Silence()
+    {
+        if (InFlight.Count == 0)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var since = Math.Max(Interlocked.Read(ref _lastByte), InFlight.Min(r => r.Started));
+        return Stopwatch.GetElapsedTime(since);
+    }
 
     /// <summary>Updates <see cref="Rate"/> from the bytes since the last tick; a tick without bytes keeps the rate it showed while sending, so a stopped peer is judged by it.</summary>
     public void Sample(TimeSpan sinceLast)

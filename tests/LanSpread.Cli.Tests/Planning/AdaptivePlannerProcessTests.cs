@@ -137,6 +137,34 @@ public sealed class AdaptivePlannerProcessTests(PlannerLan lan, ITestOutputHelpe
         }
     }
 
+    [RootFact]
+    public async Task A_seeder_that_starts_during_a_download_is_used_at_once()
+    {
+        Shape("seed-a", "40mbit"); // alone: about 20 s
+        Shape("seed-b", "400mbit");
+        try
+        {
+            using var a = await ServeAsync("seed-a");
+            var games = lan.Temp.Sub($"client/joined-{Guid.NewGuid():N}"[..20]);
+            var get = Start("client", GetArgs(games, ["seed-a", "seed-b"], "--ping-interval", "1"));
+            await get.WaitForLineAsync(l => l.Contains("\"ChunkCompleted\"", StringComparison.Ordinal), TimeSpan.FromSeconds(60), skip: 5);
+            using var b = await ServeAsync("seed-b");
+            var started = Stopwatch.GetTimestamp();
+            await get.WaitForExitAsync(TimeSpan.FromMinutes(2));
+            Assert.True(get.ExitCode == 0, get.Stderr);
+            var result = Finished(get);
+            var served = result.BytesByPeer.GetValueOrDefault("seed-b").Bytes;
+            output.WriteLine($"seed-b started after the 6th chunk; the download ended {Stopwatch.GetElapsedTime(started).TotalSeconds:0.00}s later, {result.Seconds:0.00}s in all; seed-b served {served} of {lan.TotalBytes} bytes");
+            Assert.True(served > lan.TotalBytes / 2, $"the seeder that joined served {served} of {lan.TotalBytes} bytes");
+            Assert.Equal(GameFixture.Manifest(lan.Content), GameFixture.Manifest(Path.Combine(games, Game, "local")));
+        }
+        finally
+        {
+            Unshape("seed-a");
+            Unshape("seed-b");
+        }
+    }
+
     private sealed record Result(double Seconds, Dictionary<string, (long Bytes, double Rate)> BytesByPeer, int Failures);
 
     private static Result Finished(CliProcess get)

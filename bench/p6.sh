@@ -69,7 +69,7 @@ run() {
   for c in "${clients[@]}"; do
     local peers=(--peer "$(addr seed):42420")
     for o in "${clients[@]}"; do [ "$o" != "$c" ] && peers+=(--peer "$(addr "$o"):42420"); done
-    rm -rf "$P/$mode-$n-$c" "$P/$c-data"
+    rm -rf "$P/$mode-$n-$c" "$P/$c-data"; mkdir -p "$P/$mode-$n-$c"
     ip netns exec "$B-$c" "$LS" get alienswarm --games "$P/$mode-$n-$c" --data "$P/$c-data" --name "$c" --no-mdns --no-install \
       --listen 0.0.0.0:42420 --timeout 600 --json --log-level Warning "${peers[@]}" "$@" >"$P/$mode-$n-$c.json" 2>"$P/$mode-$n-$c.err" &
     pids+=($!)
@@ -93,7 +93,7 @@ unshape
 serve_seed --max-upload-rate "${LIMIT_MIB}M"
 start=$(now)
 for c in c1 c2; do
-  rm -rf "$P/lim-$c" "$P/$c-data"
+  rm -rf "$P/lim-$c" "$P/$c-data"; mkdir -p "$P/lim-$c"
   ip netns exec "$B-$c" "$LS" get alienswarm --games "$P/lim-$c" --data "$P/$c-data" --name "$c" --no-mdns --no-install --listen 0.0.0.0:42420 \
     --timeout 600 --json --log-level Warning --peer "$(addr seed):42420" >"$P/lim-$c.json" 2>/dev/null &
   eval "L_$c=\$!"

@@ -12,7 +12,7 @@
 # Prints markdown table rows; docs/BENCHMARKS.md keeps the figures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SIZE=${SIZE:-100}; RATE=${RATE:-80}; LIMIT_MIB=20
+SIZE=${SIZE:-100}; RATE=${RATE:-80}; LIMIT_MIB=20; ONLY=${ONLY:-all}  # ONLY=limit: the upload-limit row alone
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 [ "$(id -u)" = 0 ] || { echo "bench/p6.sh: needs root (ip netns, tc)" >&2; exit 1; }
 command -v tc >/dev/null 2>&1 || { apt-get update -qq -o APT::Sandbox::User=root && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends -o APT::Sandbox::User=root iproute2 >/dev/null; }
@@ -79,6 +79,7 @@ run() {
   rm -rf "$P/$mode-$n"-c*/
 }
 
+if [ "$ONLY" != limit ]; then
 shape "${RATE}mbit"
 serve_seed
 SWARM_ALONE=$(run swarm 1); BASE_ALONE=$(run base 1 --planner round-robin --no-swarm)
@@ -87,20 +88,23 @@ for n in 2 4 6; do
   echo "| P6 | ${SIZE} MiB, one seeder, ${n} clients at once, every link ${RATE} Mbit/s (tc tbf) | swarm ${S} s = $(ratio "$S" "$SWARM_ALONE")× one alone (${SWARM_ALONE} s) | round-robin without swarming ${R} s = $(ratio "$R" "$BASE_ALONE")× one alone (${BASE_ALONE} s) | $(ratio "$R" "$S")× faster (bar: N=6 ≤ 1.8× alone) |"
 done
 kill -9 "$SPID" 2>/dev/null || true
+fi
 
 # Upload limit: unshaped links, so only the limit bounds the rate.
 unshape
 serve_seed --max-upload-rate "${LIMIT_MIB}M"
-start=$(now)
 for c in c1 c2; do
   rm -rf "$P/lim-$c" "$P/$c-data"; mkdir -p "$P/lim-$c"
   ip netns exec "$B-$c" "$LS" get alienswarm --games "$P/lim-$c" --data "$P/$c-data" --name "$c" --no-mdns --no-install --listen 0.0.0.0:42420 \
     --timeout 600 --json --log-level Warning --peer "$(addr seed):42420" >"$P/lim-$c.json" 2>/dev/null &
   eval "L_$c=\$!"
 done
-wait "$L_c1"; T1=$(secs "$start" "$(now)")
-wait "$L_c2"; T2=$(secs "$start" "$(now)")
-read -r FIRST LAST < <(printf '%s\n%s\n' "$T1" "$T2" | sort -g | tr '\n' ' ')
+wait "$L_c1" && wait "$L_c2" || { echo "bench/p6.sh: a limited client failed" >&2; exit 1; }
+# Each client's own download time (DownloadGameFilesBegin to Finished, from its events): process start-up,
+# connecting and GetGame are not the limiter's doing.
+dl() { grep '"DownloadGameFilesFinished"' "$1" | sed 's/.*"seconds":\([0-9.]*\).*/\1/'; }
+T1=$(printf '%.2f' "$(dl "$P/lim-c1.json")"); T2=$(printf '%.2f' "$(dl "$P/lim-c2.json")")
+FIRST=$(printf '%s\n%s\n' "$T1" "$T2" | sort -g | head -n 1); LAST=$(printf '%s\n%s\n' "$T1" "$T2" | sort -g | tail -n 1)
 BYTES=$(stat -c %s "$P/seed/alienswarm/alienswarm.eti")
 # Rate: both games over the time to the last; the slower client's share while both ran: what the link carried
 # until the first finished (rate × first) less the first's whole game.

@@ -351,12 +351,13 @@ internal sealed class AdaptivePlan : IChunkPlan
     }
 
     /// <summary>
-    /// End-game: nothing wanted is left for this peer, so it duplicates the chunk in flight on the slowest peer,
+    /// End-game: nothing wanted is left for this idle peer, so it duplicates the chunk in flight on the slowest peer,
     /// if it is clearly faster than every live copy's peer (an equal peer would only double the traffic).
     /// </summary>
     private int EndGame(PeerState state)
     {
-        if (state.Rate <= 0)
+        // Only an idle peer duplicates: one still busy would slow its own chunks to race another's.
+        if (state.Rate <= 0 || state.InFlight.Any(f => !f.Value))
         {
             return -1;
         }

@@ -78,8 +78,14 @@ internal sealed class SwarmTracker
             }
 
             var state = _states.GetOrAdd(client.Id, _ => new PeerState());
-            if (state.InFlight || (state.Skip > 0 && state.Skip-- > 0))
+            if (state.InFlight)
             {
+                continue;
+            }
+
+            if (state.Skip > 0)
+            {
+                state.Skip--; // held nothing of the game lately: asked only every few polls
                 continue;
             }
 

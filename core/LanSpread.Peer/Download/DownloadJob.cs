@@ -17,6 +17,9 @@ internal sealed class DownloadJob(string game, string root, long totalBytes, Can
 
     public ConcurrentDictionary<PeerId, long> BytesByPeer { get; } = new();
 
+    /// <summary>Each serving peer's mean rate (bytes over the time it had requests in flight).</summary>
+    public ConcurrentDictionary<PeerId, double> RateByPeer { get; } = new();
+
     /// <summary>(path, offset) → SHA-256 of every staged chunk; filled before the workers start, then only read.</summary>
     public Dictionary<(string Path, long Offset), string> Expected { get; } = [];
 
@@ -27,6 +30,9 @@ internal sealed class DownloadJob(string game, string root, long totalBytes, Can
     public ConcurrentDictionary<PeerId, (string Name, string Reason)> Banned { get; } = new();
 
     public ProgressRecord? Record { get; set; }
+
+    /// <summary>The verified chunks so far, served to other peers while this download runs (swarming).</summary>
+    public Swarm.ChunkAvailability? Availability { get; set; }
 
     /// <summary>Completed when the download has ended and released its files.</summary>
     public TaskCompletionSource Finished { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -108,6 +108,7 @@ public static class PeerRuntime
             Stopping = components.Stopping.Token,
             KnownPeers = knownPeers,
             TrustedPeers = trusted,
+            Uploads = components.Uploads = new Server.UploadLimiter(options.MaxUploadRate, options.MaxUploadsPerPeer),
         };
         context.Connector = components.Connector = new PeerConnector(context);
         return context;

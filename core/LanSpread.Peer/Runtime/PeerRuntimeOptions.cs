@@ -83,6 +83,27 @@ public sealed class PeerRuntimeOptions
     public int SendBufferBudget { get; set; } = 4 * 1024 * 1024;
 
     /// <summary>
+    /// Bytes per second this peer uploads at most, all clients together (<c>--max-upload-rate</c>); null:
+    /// unlimited. Clients share it fairly (see UploadLimiter).
+    /// </summary>
+    public long? MaxUploadRate { get; set; }
+
+    /// <summary>Chunk transfers one client peer gets at once (<c>--max-uploads-per-peer</c>); more requests wait their turn.</summary>
+    public int MaxUploadsPerPeer { get; set; } = 8;
+
+    /// <summary>
+    /// Swarming (DESIGN F.2): a download serves its verified chunks to other peers and fetches from partial
+    /// holders too. Off (<c>--no-swarm</c>): only complete copies are used and served (the benchmarks' baseline).
+    /// </summary>
+    public bool Swarming { get; set; } = true;
+
+    /// <summary>
+    /// How often a download asks the other peers what they hold of its game (DESIGN F.2): new partial
+    /// holders and their new chunks are used within about this interval.
+    /// </summary>
+    public TimeSpan AvailabilityPollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
     /// Peer ids to download from exclusively (<c>--trust-peer</c>); the data directory's
     /// <c>trusted-peers</c> file adds to them. Empty: every peer that verifies its id is used.
     /// </summary>

@@ -10,6 +10,7 @@ namespace LanSpread.Gui.Services;
 /// <param name="Action">What the user asked for; Retry repeats it.</param>
 /// <param name="ReusedBytes">Bytes already here when the download began (a paused download's chunks, unchanged files): not fetched.</param>
 /// <param name="OfferDowngrade">The runtime refused to replace a newer version here by the older one offered; the user may ask for it.</param>
+/// <param name="Swarm">Who serves the download, e.g. "from 3 peers, 2 partial: seed 40.0 MiB, …" (swarming); null until known.</param>
 public sealed record GameOperation(
     GameOperationKind Kind,
     long BytesDone = 0,
@@ -19,7 +20,8 @@ public sealed record GameOperation(
     string? Error = null,
     GameAction Action = GameAction.Download,
     long ReusedBytes = 0,
-    bool OfferDowngrade = false)
+    bool OfferDowngrade = false,
+    string? Swarm = null)
 {
     public TimeSpan? Eta => Kind == GameOperationKind.Downloading && BytesPerSecond > 0 ? TimeSpan.FromSeconds((TotalBytes - BytesDone) / BytesPerSecond) : null;
 

@@ -219,8 +219,12 @@ internal sealed class DownloadPipeline
         return bytes;
     }
 
-    /// <summary>Runs a whole download; returns true when an install should follow (sentinel committed, or already current but not installed).</summary>
-    public async Task<bool> DownloadAsync(string game, IReadOnlyList<GameFileDescription> files, bool allowDowngrade, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs a whole download; returns true when an install should follow (sentinel committed, or already
+    /// current but not installed). <c>onStaged</c>, when given, is called once the files are staged and
+    /// before any fetch, with what a streaming install reads.
+    /// </summary>
+    public async Task<bool> DownloadAsync(string game, IReadOnlyList<GameFileDescription> files, bool allowDowngrade, CancellationToken cancellationToken, Action<StagedDownload>? onStaged = null)
     {
         using var claim = _context.Operations.TryBegin(game, OperationTracker.Download);
         if (claim is null)
@@ -304,6 +308,12 @@ internal sealed class DownloadPipeline
 
             _context.Events.Publish(new DownloadGameFilesBegin(game, version, job.TotalBytes, peers.Select(p => p.Ref).ToList(), Interlocked.Read(ref job.BytesDone), manifest.Digest));
             progress = ReportProgressAsync(job, progressStop.Token);
+            if (onStaged is not null)
+            {
+                job.Staged = new StagedDownload(root, work.Staged, toFetch);
+                onStaged(job.Staged);
+            }
+
             await FetchAllAsync(job, toFetch, peers, cancellation.Token);
             record.Flush();
 
@@ -311,11 +321,23 @@ internal sealed class DownloadPipeline
             var content = chosen.Sentinel ?? await FetchSentinelAsync(game, manifest, peers, cancellation.Token);
             committing = true;
             sentinel.Park();
-            foreach (var file in work.Staged)
+            void MoveIntoPlace()
             {
-                var target = Path.Combine(root, file.RelativePath);
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                AtomicFile.Rename(Path.Combine(staging, file.RelativePath), target, overwrite: true);
+                foreach (var file in work.Staged)
+                {
+                    var target = Path.Combine(root, file.RelativePath);
+                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                    AtomicFile.Rename(Path.Combine(staging, file.RelativePath), target, overwrite: true);
+                }
+            }
+
+            if (job.Staged is { } streamed)
+            {
+                streamed.MoveIntoPlace(MoveIntoPlace);
+            }
+            else
+            {
+                MoveIntoPlace();
             }
 
             record.Dispose();
@@ -366,6 +388,7 @@ internal sealed class DownloadPipeline
             }
 
             _jobs.TryRemove(game, out _);
+            job.Staged?.Stop(job.CancelReason ?? "the download ended without its commit");
             job.Finished.TrySetResult();
         }
     }
@@ -698,6 +721,7 @@ internal sealed class DownloadPipeline
                     }
 
                     job.Record!.Add(chunk.RelativePath, chunk.Offset, chunk.Length, hash);
+                    job.Staged?.MarkVerified(chunk.RelativePath, chunk.Offset);
                     plan.ReportCompleted(peer.Id, chunk, Stopwatch.GetElapsedTime(started));
                     job.BytesByPeer.AddOrUpdate(peer.Id, chunk.Length, (_, n) => n + chunk.Length);
                     _context.Events.Publish(new ChunkCompleted(job.Game, chunk.RelativePath, chunk.Offset, chunk.Length, peer.Name, peer.Id));

@@ -72,13 +72,8 @@ internal sealed class CommandDispatcher(RuntimeContext context, DownloadPipeline
                 Run(() => downloads.FetchDetailsAsync(fetch.Id, cancellationToken));
                 break;
             case DownloadGameFiles download:
-                Run(async () =>
-                {
-                    if (await downloads.DownloadAsync(download.Id, download.Files, download.AllowDowngrade, cancellationToken) && context.Options.InstallAfterDownload)
-                    {
-                        await installs.InstallAsync(download.Id, cancellationToken);
-                    }
-                });
+                Run(() => installs.DownloadAndInstallAsync(
+                    onStaged => downloads.DownloadAsync(download.Id, download.Files, download.AllowDowngrade, cancellationToken, onStaged), download.Id, cancellationToken));
                 break;
             case CancelDownload cancel:
                 if (!downloads.Cancel(cancel.Id, "cancelled by the user"))

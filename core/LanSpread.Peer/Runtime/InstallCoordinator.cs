@@ -1,6 +1,7 @@
 using LanSpread.Core.Events;
 using LanSpread.Core.Model;
 using LanSpread.Core.Unpacking;
+using LanSpread.Peer.Download;
 using LanSpread.Peer.FileSystem;
 using Microsoft.Extensions.Logging;
 
@@ -25,7 +26,7 @@ internal sealed class InstallCoordinator(RuntimeContext context)
         context.Events.Publish(new InstallGameBegin(game, mode));
         try
         {
-            var progress = new Progress(context.Events, game);
+            var progress = new InstallProgressReporter(context.Events, game);
             mode = await context.Installer.InstallAsync(root, progress, cancellationToken);
             context.Events.Publish(new InstallGameFinished(game, mode));
             return true;
@@ -36,6 +37,27 @@ internal sealed class InstallCoordinator(RuntimeContext context)
             _logger.LogWarning("Install of {Game} failed: {Reason}", game, reason);
             context.Events.Publish(new InstallGameFailed(game, mode, reason));
             return false;
+        }
+    }
+
+    /// <summary>
+    /// A download followed by its install: the install streams behind the download when the unpacker can
+    /// (it commits after the download's sentinel), else it runs after the download as before.
+    /// </summary>
+    public async Task DownloadAndInstallAsync(Func<Action<StagedDownload>?, Task<bool>> download, string game, CancellationToken cancellationToken)
+    {
+        StreamingInstall? streaming = null;
+        Action<StagedDownload>? onStaged = context.Options.InstallAfterDownload && context.Options.StreamingInstall
+            ? staged => streaming = StreamingInstall.TryStart(context, game, staged, cancellationToken)
+            : null;
+        var downloaded = await download(onStaged);
+        if (streaming is not null)
+        {
+            await streaming.FinishAsync(downloaded);
+        }
+        else if (downloaded && context.Options.InstallAfterDownload)
+        {
+            await InstallAsync(game, cancellationToken);
         }
     }
 
@@ -60,10 +82,5 @@ internal sealed class InstallCoordinator(RuntimeContext context)
             context.Events.Publish(new UninstallGameFailed(game, ex.Message));
             return false;
         }
-    }
-
-    private sealed class Progress(EventBus events, string game) : IProgress<UnpackProgress>
-    {
-        public void Report(UnpackProgress value) => events.Publish(new InstallProgress(game, value.BytesDone, value.TotalBytes));
     }
 }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using LanSpread.Bench;
-using LanSpread.Cli.Demo;
+using LanSpread.Hosting.Archives;
 using LanSpread.Peer.Library;
 
 // make-game GAMES_DIR ID SIZE_MB FILES [CHANGED VERSION] [--plain]: a game root GAMES_DIR/ID with ID.eti

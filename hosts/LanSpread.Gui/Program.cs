@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using LanSpread.Cli.Commands;
+using LanSpread.Hosting;
 using LanSpread.Gui.Components;
 using LanSpread.Gui.Services;
 

@@ -25,16 +25,7 @@ public sealed class TlsTransport : ITransport
         ArgumentNullException.ThrowIfNull(loggerFactory);
         ArgumentNullException.ThrowIfNull(settings);
         _loggerFactory = loggerFactory;
-        Options = new TlsTransportOptions
-        {
-            ConnectionsPerPeer = settings.GetInt32("tls.connectionsPerPeer", 8),
-            ServerIdleTimeout = TimeSpan.FromSeconds(Math.Max(1, settings.GetInt32("tls.serverIdleTimeout", 120))),
-            MaxServerConnections = Math.Max(1, settings.GetInt32("tls.maxServerConnections", 256)),
-            MaxConnectionsPerPeer = Math.Max(1, settings.GetInt32("tls.maxConnectionsPerPeer", 32)),
-            MaxHandshakesPerAddress = Math.Max(1, settings.GetInt32("tls.maxHandshakesPerAddress", 32)),
-            MaxConnectionsPerAddress = Math.Max(1, settings.GetInt32("tls.maxConnectionsPerAddress", 32)),
-            SpareConnectionIdleTimeout = TimeSpan.FromMilliseconds(settings.GetInt32("tls.spareIdleMs", 10_000)),
-        };
+        Options = TlsTransportOptions.Bind(settings);
         TlsSettings.WarmUpInBackground();
     }
 

@@ -59,7 +59,8 @@ public sealed class BadInputTests
             { ["serve", "--games", "{games}", "--set", "noequals"], 2, "--set 'noequals': expected KEY=VALUE" },
             { ["serve", "--games", "{games}", "--set", "=x"], 2, "--set '=x': expected KEY=VALUE" },
             { ["serve", "--games", "{games}", "--set", "tls.nonsense=1"], 2, "unknown setting 'tls.nonsense' (known: " },
-            { ["serve", "--games", "{games}", "--set", "tls.connectionsPerPeer=many"], 2, "setting 'tls.connectionsPerPeer' must be an integer, not 'many'" },
+            { ["serve", "--games", "{games}", "--set", "tls.connectionsPerPeer=many"], 2, "setting 'tls.connectionsPerPeer': 'many' is not a valid whole number" },
+            { ["serve", "--games", "{games}", "--set", "tls.serverIdleTimeout=120"], 2, "setting 'tls.serverIdleTimeout': 120.00:00:00 must be more than 0 and at most a day" },
             { ["serve", "--games", "{games}", "--set", "mdns.queryInterval=soon"], 2, "setting 'mdns.queryInterval': 'soon' is not a valid duration (hh:mm:ss)" },
 
             // Addresses, plugins, paths.

@@ -33,6 +33,30 @@ public sealed class TransferProcessTests
     }
 
     [Fact]
+    public async Task A_serving_process_downloads_and_installs_on_one_DownloadGame_command_on_stdin()
+    {
+        using var temp = new TempDir();
+        var content = new Dictionary<string, byte[]> { ["bin/game.exe"] = GameFixture.Bytes(1_500_000, 7), ["cfg/a.cfg"] = [4, 2] };
+        var root = GameFixture.Create(temp.Sub("bravo"), "bfbc2", "20100302", content);
+        var (bravo, port) = await ProcessPeers.ServeAsync(temp, "bravo", Path.GetDirectoryName(root)!);
+        using var bravoProcess = bravo;
+        var (client, _) = await ProcessPeers.ServeAsync(temp, "client", temp.Sub("client"), "--peer", $"127.0.0.1:{port}");
+        using var clientProcess = client;
+        await client.WaitForLineAsync(l => l.Contains("\"PeerDiscovered\"", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+
+        await client.Process.StandardInput.WriteLineAsync("""{"command":"DownloadGame","id":"bfbc2"}""");
+        await client.Process.StandardInput.FlushAsync();
+
+        await client.WaitForLineAsync(l => l.Contains("\"InstallGameFinished\"", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        var names = client.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("event").GetString()).ToList();
+        Assert.True(names.IndexOf("GotGameFiles") < names.IndexOf("DownloadGameFilesBegin"), string.Join(", ", names));
+        Assert.True(names.IndexOf("DownloadGameFilesBegin") < names.IndexOf("DownloadGameFilesFinished"));
+        Assert.True(names.IndexOf("DownloadGameFilesFinished") < names.IndexOf("InstallGameFinished"));
+        Assert.DoesNotContain("CommandFailed", names);
+        Assert.Equal(GameFixture.Manifest(content), GameFixture.Manifest(Path.Combine(temp.Path, "client", "bfbc2", "local")));
+    }
+
+    [Fact]
     public async Task Get_for_a_game_nobody_has_times_out_with_a_final_event()
     {
         using var temp = new TempDir();

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using LanSpread.Cli.Demo;
+using LanSpread.Hosting.Archives;
 
 namespace LanSpread.TestKit;
 

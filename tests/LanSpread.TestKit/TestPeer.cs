@@ -87,24 +87,23 @@ public sealed class TestPeer : IAsyncDisposable
         }
     }
 
-    /// <summary>GetGame (or FetchLatestFromPeers) → GotGameFiles → DownloadGameFiles; returns once the transfer began.</summary>
-    public async Task<GotGameFiles> BeginDownloadAsync(string game, bool update = false, TimeSpan? timeout = null)
+    /// <summary>Sends <see cref="DownloadGame"/>; returns the file list it settled on once the transfer began.</summary>
+    public async Task<GotGameFiles> BeginDownloadAsync(string game, TimeSpan? timeout = null)
     {
-        await Runtime.SendAsync(update ? new FetchLatestFromPeers(game) : new GetGame(game));
+        await Runtime.SendAsync(new DownloadGame(game));
         var files = await Log.WaitAsync<GotGameFiles>(e => e.Game == game, timeout);
-        await Runtime.SendAsync(new DownloadGameFiles(game, files.Files));
         await Log.WaitAsync<DownloadGameFilesBegin>(e => e.Game == game, timeout);
         return files;
     }
 
-    /// <summary>Runs a whole download; returns the terminal download event.</summary>
-    public async Task<PeerEvent> DownloadAsync(string game, TimeSpan? timeout = null)
+    /// <summary>Runs a whole download (one <see cref="DownloadGame"/>, as every host does); returns the terminal download event.</summary>
+    public async Task<PeerEvent> DownloadAsync(string game, TimeSpan? timeout = null, bool allowDowngrade = false)
     {
-        await Runtime.SendAsync(new GetGame(game));
-        var files = await Log.WaitAsync<GotGameFiles>(e => e.Game == game, timeout);
-        await Runtime.SendAsync(new DownloadGameFiles(game, files.Files));
+        await Runtime.SendAsync(new DownloadGame(game, allowDowngrade));
         return await Log.WaitAnyAsync(e => e is DownloadGameFilesFinished f && f.Game == game
             || e is DownloadGameFilesFailed g && g.Game == game
+            || e is NoPeersHaveGame n && n.Game == game
+            || e is GameUpToDate u && u.Game == game
             || e is DownloadGameFilesCancelled c && c.Game == game, timeout ?? TimeSpan.FromSeconds(60));
     }
 

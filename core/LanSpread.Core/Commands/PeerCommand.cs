@@ -17,4 +17,5 @@ namespace LanSpread.Core.Commands;
 [JsonDerivedType(typeof(GetPeerCount), nameof(GetPeerCount))]
 [JsonDerivedType(typeof(CancelDownload), nameof(CancelDownload))]
 [JsonDerivedType(typeof(DiscardDownload), nameof(DiscardDownload))]
+[JsonDerivedType(typeof(DownloadGame), nameof(DownloadGame))]
 public abstract record PeerCommand;

@@ -113,6 +113,19 @@ public sealed class PluginSettings
                 : Error($"setting '{key}' must be an integer, not '{text}'", fallback);
     }
 
+    /// <summary>
+    /// Records a value a part cannot use (out of range, say) in <see cref="Errors"/>, so the host refuses
+    /// to run and names the key, as for a value that does not convert. The part keeps its default.
+    /// </summary>
+    /// <param name="key">The key, as <c>section.name</c>.</param>
+    /// <param name="problem">What is wrong and what is allowed, e.g. "must be at least 1".</param>
+    public void Reject(string key, string problem)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(problem);
+        Error($"setting '{key}': {problem}");
+    }
+
     private static IConfiguration FromPairs(IEnumerable<KeyValuePair<string, string>> values)
     {
         ArgumentNullException.ThrowIfNull(values);

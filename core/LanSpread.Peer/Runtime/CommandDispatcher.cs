@@ -15,6 +15,7 @@ namespace LanSpread.Peer.Runtime;
 /// </summary>
 internal sealed class CommandDispatcher(RuntimeContext context, DownloadPipeline downloads, InstallCoordinator installs, LocalGameMonitor monitor)
 {
+    private readonly GameDownloadOrchestrator _orchestrator = new(context, downloads, installs);
     private readonly ILogger _logger = context.LoggerFactory.CreateLogger<CommandDispatcher>();
     private readonly List<Task> _work = [];
 
@@ -71,8 +72,11 @@ internal sealed class CommandDispatcher(RuntimeContext context, DownloadPipeline
             case FetchLatestFromPeers fetch:
                 Run(() => downloads.FetchDetailsAsync(fetch.Id, cancellationToken));
                 break;
+            case DownloadGame game:
+                Run(() => _orchestrator.RunAsync(game, cancellationToken));
+                break;
             case DownloadGameFiles download:
-                Run(() => installs.DownloadAndInstallAsync(
+                Run(() => StreamingInstall.DownloadAndInstallAsync(context, installs,
                     onStaged => downloads.DownloadAsync(download.Id, download.Files, download.AllowDowngrade, cancellationToken, onStaged), download.Id, cancellationToken));
                 break;
             case CancelDownload cancel:
@@ -117,7 +121,9 @@ internal sealed class CommandDispatcher(RuntimeContext context, DownloadPipeline
         GetGame c => c.Id ?? string.Empty,
         FetchLatestFromPeers c => c.Id ?? string.Empty,
         DownloadGameFiles c => c.Id ?? string.Empty,
+        DownloadGame c => c.Id ?? string.Empty,
         CancelDownload c => c.Id ?? string.Empty,
+        DiscardDownload c => c.Id ?? string.Empty,
         InstallGame c => c.Id ?? string.Empty,
         UninstallGame c => c.Id ?? string.Empty,
         _ => null,

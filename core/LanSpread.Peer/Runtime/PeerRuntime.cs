@@ -1,8 +1,7 @@
 using System.Net.Sockets;
-using System.Threading.Channels;
-using LanSpread.Core.Commands;
 using LanSpread.Core.Discovery;
 using LanSpread.Core.Events;
+using LanSpread.Core.Installing;
 using LanSpread.Core.Unpacking;
 using LanSpread.Peer.Download;
 using LanSpread.Peer.FileSystem;
@@ -17,9 +16,12 @@ using Microsoft.Extensions.Logging;
 namespace LanSpread.Peer.Runtime;
 
 /// <summary>
-/// Boots a peer: identity, start-up recovery of every game root, the first scan, then the four
-/// long-running components (server, discovery loop, ping service, local game monitor) and the command
-/// loop, all in the background. Hosts drive it only through the returned <see cref="PeerRuntimeHandle"/>.
+/// Boots a peer in steps: compose (identity, library, shared context), prepare the library (start-up
+/// recovery of every game root, the first scan), listen, start discovery, then run the four
+/// long-running components (server, ping service, local game monitor, command loop) in the background.
+/// Each step records what it started in <see cref="RuntimeComponents"/>; when a step fails (or the
+/// start is cancelled) everything started so far is stopped before the error propagates. Hosts drive
+/// the runtime only through the returned <see cref="PeerRuntimeHandle"/>.
 /// </summary>
 public static class PeerRuntime
 {
@@ -45,71 +47,121 @@ public static class PeerRuntime
 
         var directory = LocalLibrary.ValidateGameDirectory(gameDirectory, requireWritable: false);
         var logger = loggerFactory.CreateLogger("LanSpread.Peer.Runtime");
+        var components = new RuntimeComponents(logger);
+        try
+        {
+            var context = Compose(directory, events, peerGameDb, unpacker, catalog, plugins, options, loggerFactory, components);
+            await PrepareLibraryAsync(context, logger, cancellationToken);
+            components.Listener = await ListenAsync(plugins.Transport, options, context.Credentials, logger, cancellationToken);
+            logger.LogInformation("Peer {Name} ({Id}) serving {Directory} on {EndPoint} over {Transport}", options.Name, context.Credentials.PeerId.Abbreviated, directory, components.Listener.LocalEndPoint, plugins.Transport.Name);
+            var services = CreateServices(context, components);
+            await StartDiscoveryAsync(context, plugins, components, logger, cancellationToken);
+            Run(context, services, components, logger);
+
+            context.PublishSnapshot();
+            return new PeerRuntimeHandle(context.Credentials.PeerId, options.Name, components.Listener.LocalEndPoint, events, peerGameDb, context.Library, catalog, components.Commands, async () =>
+            {
+                await components.StopAsync();
+                events.Complete();
+            });
+        }
+        catch (Exception ex)
+        {
+            logger.LogDebug("Start-up failed ({Error}); stopping what started", ex.Message);
+            try
+            {
+                await components.StopAsync();
+            }
+            catch (Exception stopError)
+            {
+                // The start-up error is the one the host must see; this one is only logged.
+                logger.LogWarning("Stopping a failed start-up: {Error}", stopError.Message);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Step 1: identity, trust, the library and the context the services share. Opens nothing.</summary>
+    private static RuntimeContext Compose(string directory, EventBus events, PeerGameDB peerGameDb, IUnpacker unpacker, GameCatalog catalog, PeerPlugins plugins, PeerRuntimeOptions options, ILoggerFactory loggerFactory, RuntimeComponents components)
+    {
         var credentials = PeerIdentity.LoadOrCreate(options.DataDirectory);
         var trusted = TrustedPeers.Load(options.DataDirectory, options.TrustedPeers);
         var knownPeers = KnownPeers.Load(options.DataDirectory, loggerFactory.CreateLogger<KnownPeers>());
-        var index = new LibraryIndex(Path.Combine(options.DataDirectory, "library-index.json"), loggerFactory.CreateLogger<LibraryIndex>());
-        var scanner = new LibraryScanner(catalog, index, loggerFactory.CreateLogger<LibraryScanner>(), ContentChunking.FromAverage(options.ChunkSize), options.HashParallelism,
+        components.Index = new LibraryIndex(Path.Combine(options.DataDirectory, "library-index.json"), loggerFactory.CreateLogger<LibraryIndex>());
+        var scanner = new LibraryScanner(catalog, components.Index, loggerFactory.CreateLogger<LibraryScanner>(), ContentChunking.FromAverage(options.ChunkSize), options.HashParallelism,
             (game, done, total) => events.Publish(new ManifestProgress(game, done, total)));
         var library = new LocalLibrary(directory, scanner, loggerFactory.CreateLogger<LocalLibrary>());
-        var installer = new InstallTransaction(unpacker, loggerFactory.CreateLogger<InstallTransaction>());
-        var stopping = new CancellationTokenSource();
         var context = new RuntimeContext
         {
             Options = options,
             Credentials = credentials,
             Transport = plugins.Transport,
             Planner = plugins.Planner,
-            Installer = installer,
+            Installer = new InstallTransaction(unpacker, loggerFactory.CreateLogger<InstallTransaction>()),
             Catalog = catalog,
             Library = library,
             PeerGameDb = peerGameDb,
             Events = events,
             Operations = new OperationTracker(),
             LoggerFactory = loggerFactory,
-            Stopping = stopping.Token,
+            Stopping = components.Stopping.Token,
             KnownPeers = knownPeers,
             TrustedPeers = trusted,
         };
-        context.Connector = new PeerConnector(context);
+        context.Connector = components.Connector = new PeerConnector(context);
+        return context;
+    }
 
-        await RecoverRootsAsync(directory, installer, logger, cancellationToken);
-        library.RescanAll();
+    /// <summary>Step 2: finish or undo what an earlier run left half done, then the first scan.</summary>
+    private static async Task PrepareLibraryAsync(RuntimeContext context, ILogger logger, CancellationToken cancellationToken)
+    {
+        await RecoverRootsAsync(context.Library.GameDirectory, context.Installer, logger, cancellationToken);
+        context.Library.RescanAll();
+    }
 
-        var listener = await ListenAsync(plugins.Transport, options, credentials, logger, cancellationToken);
-
-        logger.LogInformation("Peer {Name} ({Id}) serving {Directory} on {EndPoint} over {Transport}", options.Name, credentials.PeerId.Abbreviated, directory, listener.LocalEndPoint, plugins.Transport.Name);
-
-        var monitor = new LocalGameMonitor(context);
+    /// <summary>Step 4: the services over the context (nothing runs yet; the monitor is recorded for teardown).</summary>
+    private static RuntimeServices CreateServices(RuntimeContext context, RuntimeComponents components)
+    {
+        var monitor = components.Monitor = new LocalGameMonitor(context);
         var downloads = new DownloadPipeline(context);
         var installs = new InstallCoordinator(context);
-        var dispatcher = new CommandDispatcher(context, downloads, installs, monitor);
-        var commands = Channel.CreateUnbounded<PeerCommand>(new UnboundedChannelOptions { SingleReader = true });
-        var server = new PeerServer(context);
-        var ping = new PingService(context);
+        return new RuntimeServices(new PeerServer(context), new PingService(context), monitor, new CommandDispatcher(context, downloads, installs, monitor));
+    }
 
-        var advertisement = new DiscoveryAdvertisement(credentials.PeerId, options.Name, listener.LocalEndPoint.Port, ProtocolConstants.Version, [plugins.Transport.Name]);
-        var sessions = new List<IDiscoverySession>();
+    /// <summary>
+    /// Step 5: advertise and discover. A discovery that fails to start is reported and skipped (the
+    /// peer still works with the others); a cancelled start-up stops the sessions already started.
+    /// </summary>
+    private static async Task StartDiscoveryAsync(RuntimeContext context, PeerPlugins plugins, RuntimeComponents components, ILogger logger, CancellationToken cancellationToken)
+    {
+        var advertisement = new DiscoveryAdvertisement(context.Credentials.PeerId, context.Options.Name, components.Listener!.LocalEndPoint.Port, ProtocolConstants.Version, [plugins.Transport.Name]);
         foreach (var discovery in plugins.Discoveries)
         {
             try
             {
-                sessions.Add(await discovery.StartAsync(advertisement, context.Connector, cancellationToken));
+                components.Sessions.Add(await discovery.StartAsync(advertisement, context.Connector, cancellationToken));
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 logger.LogWarning("Discovery {Name} failed to start: {Error}", discovery.Name, ex.Message);
-                events.Publish(new RuntimeFailed($"discovery:{discovery.Name}", ex.Message));
+                context.Events.Publish(new RuntimeFailed($"discovery:{discovery.Name}", ex.Message));
             }
         }
+    }
 
-        var tasks = new[]
-        {
-            Supervise("server", () => server.RunAsync(listener, stopping.Token)),
-            Supervise("ping", () => ping.RunAsync(stopping.Token)),
-            Supervise("monitor", () => monitor.RunAsync(stopping.Token)),
-            Supervise("commands", () => dispatcher.RunAsync(commands.Reader, stopping.Token)),
-        };
+    /// <summary>Step 6: the long-running components, each supervised: a crash is reported, not thrown.</summary>
+    private static void Run(RuntimeContext context, RuntimeServices services, RuntimeComponents components, ILogger logger)
+    {
+        var stopping = components.Stopping.Token;
+        var listener = components.Listener!;
+        components.Tasks =
+        [
+            Supervise("server", () => services.Server.RunAsync(listener, stopping)),
+            Supervise("ping", () => services.Ping.RunAsync(stopping)),
+            Supervise("monitor", () => services.Monitor.RunAsync(stopping)),
+            Supervise("commands", () => services.Dispatcher.RunAsync(components.Commands.Reader, stopping)),
+        ];
 
         async Task Supervise(string component, Func<Task> run)
         {
@@ -123,40 +175,12 @@ public static class PeerRuntime
             catch (Exception ex)
             {
                 logger.LogError(ex, "Component {Component} failed", component);
-                events.Publish(new RuntimeFailed(component, ex.Message));
+                context.Events.Publish(new RuntimeFailed(component, ex.Message));
             }
         }
-
-        async Task StopAsync()
-        {
-            commands.Writer.TryComplete();
-            foreach (var session in sessions)
-            {
-                try
-                {
-                    await session.DisposeAsync(); // goodbye
-                }
-                catch (Exception ex)
-                {
-                    logger.LogDebug("Discovery stop: {Error}", ex.Message);
-                }
-            }
-
-            await stopping.CancelAsync();
-            await listener.DisposeAsync();
-            await Task.WhenAll(tasks);
-            monitor.Dispose();
-            await context.Connector.DisposeAsync();
-            index.Save();
-            events.Complete();
-            stopping.Dispose();
-        }
-
-        context.PublishSnapshot();
-        return new PeerRuntimeHandle(credentials.PeerId, options.Name, listener.LocalEndPoint, events, peerGameDb, library, catalog, commands, StopAsync);
     }
 
-    /// <summary>Binds the server; a taken port falls back to a free one when <see cref="PeerRuntimeOptions.ListenPortFallback"/> allows it.</summary>
+    /// <summary>Step 3: binds the server; a taken port falls back to a free one when <see cref="PeerRuntimeOptions.ListenPortFallback"/> allows it.</summary>
     private static async Task<Core.Transport.ITransportListener> ListenAsync(Core.Transport.ITransport transport, PeerRuntimeOptions options, Core.Transport.TransportCredentials credentials, ILogger logger, CancellationToken cancellationToken)
     {
         var endPoint = options.ListenEndPoint;
@@ -185,7 +209,7 @@ public static class PeerRuntime
     }
 
     /// <summary>Start-up recovery: finish or undo interrupted installs, sweep an interrupted download's sentinel files.</summary>
-    private static async Task RecoverRootsAsync(string directory, InstallTransaction installer, ILogger logger, CancellationToken cancellationToken)
+    private static async Task RecoverRootsAsync(string directory, IInstallTransaction installer, ILogger logger, CancellationToken cancellationToken)
     {
         foreach (var root in Directory.EnumerateDirectories(directory))
         {

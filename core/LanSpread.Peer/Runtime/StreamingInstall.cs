@@ -36,6 +36,32 @@ internal sealed class StreamingInstall
         _install = Task.Run(() => transaction.InstallStreamingAsync(staged.Root, archives, path => staged.Open(path, cancellationToken), _downloadCommitted.Task, progress, cancellationToken), CancellationToken.None);
     }
 
+    /// <summary>
+    /// A download followed by its install: the install streams behind the download when the unpacker can
+    /// (it commits after the download's sentinel), else it runs after the download as before.
+    /// </summary>
+    /// <param name="context">The runtime.</param>
+    /// <param name="installs">Runs the install after the download when it cannot stream.</param>
+    /// <param name="download">Runs the download, given the hook to call once its files are staged.</param>
+    /// <param name="game">The game.</param>
+    /// <param name="cancellationToken">Stops the runtime's work.</param>
+    public static async Task DownloadAndInstallAsync(RuntimeContext context, InstallCoordinator installs, Func<Action<StagedDownload>?, Task<bool>> download, string game, CancellationToken cancellationToken)
+    {
+        StreamingInstall? streaming = null;
+        Action<StagedDownload>? onStaged = context.Options.InstallAfterDownload && context.Options.StreamingInstall
+            ? staged => streaming = TryStart(context, game, staged, cancellationToken)
+            : null;
+        var downloaded = await download(onStaged);
+        if (streaming is not null)
+        {
+            await streaming.FinishAsync(downloaded);
+        }
+        else if (downloaded && context.Options.InstallAfterDownload)
+        {
+            await installs.InstallAsync(game, cancellationToken);
+        }
+    }
+
     /// <summary>Starts a streaming install of the staged download, or returns null when it cannot stream (it then installs after the download).</summary>
     public static StreamingInstall? TryStart(RuntimeContext context, string game, StagedDownload staged, CancellationToken cancellationToken)
     {

@@ -28,7 +28,7 @@ internal static class GetCommand
         var timeout = OptionParsers.Seconds("--timeout", "Give up after this many seconds (default 600; exit 4)", 600);
         var settle = OptionParsers.Seconds("--settle", $"Exit 3 when peers were found, none offers GAME and no new peer came for this many seconds (default {DefaultSettleSeconds})", DefaultSettleSeconds, 3600);
         var noInstall = new Option<bool>("--no-install") { Description = "Download only" };
-        var update = new Option<bool>("--update") { Description = "Fetch the latest version from peers (an update)" };
+        var update = new Option<bool>("--update") { Description = "Fetch the latest version from peers (an update); plain get does the same, kept for scripts" };
         var allowDowngrade = new Option<bool>("--allow-downgrade") { Description = "Replace a newer version held here by the older one peers offer" };
         var command = new Command("get", "Download a game from every peer that has its latest version, then install it. " + ExitCodes.Help) { game };
         command.Options.Add(peers);
@@ -40,7 +40,7 @@ internal static class GetCommand
         common.AddTo(command);
         command.SetAction((result, cancellationToken) =>
         {
-            var request = new Request(result.GetValue(game)!, result.GetValue(peers), TimeSpan.FromSeconds(result.GetValue(timeout)), TimeSpan.FromSeconds(result.GetValue(settle)), !result.GetValue(noInstall), result.GetValue(update), result.GetValue(allowDowngrade));
+            var request = new Request(result.GetValue(game)!, result.GetValue(peers), TimeSpan.FromSeconds(result.GetValue(timeout)), TimeSpan.FromSeconds(result.GetValue(settle)), !result.GetValue(noInstall), result.GetValue(allowDowngrade));
             return PeerSession.RunAsync(result, common, installAfterDownload: request.Install, (host, json) => RunAsync(host, json, request, cancellationToken), cancellationToken);
         });
         return command;
@@ -65,7 +65,7 @@ internal static class GetCommand
         Task<bool>? next = null;
         try
         {
-            while (true)
+            while (failure is null)
             {
                 next ??= events.MoveNextAsync().AsTask();
 
@@ -99,14 +99,18 @@ internal static class GetCommand
                 {
                     case (Stage.WaitingForPeers, LibrarySnapshot or PeerDiscovered or PeerCountChanged)
                         when runtime.PeerGameDb.PeersWithLatest(game).Count >= request.Peers:
+                        // One command: the runtime fetches the details, downloads and (unless --no-install) installs.
                         state = Stage.WaitingForFiles;
-                        await runtime.SendAsync(request.Update ? new FetchLatestFromPeers(game) : new GetGame(game), deadline.Token);
+                        await runtime.SendAsync(new DownloadGame(game, request.AllowDowngrade), deadline.Token);
                         break;
                     case (Stage.WaitingForFiles, NoPeersHaveGame n) when n.Game == game:
                         return ExitCodes.NotFound;
                     case (Stage.WaitingForFiles, GotGameFiles files) when files.Game == game:
                         state = Stage.Downloading;
-                        await runtime.SendAsync(new DownloadGameFiles(game, files.Files, request.AllowDowngrade), deadline.Token);
+                        break;
+                    case (Stage.WaitingForFiles or Stage.Downloading, CommandFailed f) when f.Command == nameof(DownloadGame):
+                        failure = f.Reason;
+                        code = ExitCodes.Failure;
                         break;
                     case (Stage.Downloading, GameUpToDate u) when u.Game == game:
                         if (!json)
@@ -193,7 +197,7 @@ internal static class GetCommand
         _ => "installing",
     };
 
-    private sealed record Request(string Game, int Peers, TimeSpan Timeout, TimeSpan Settle, bool Install, bool Update, bool AllowDowngrade);
+    private sealed record Request(string Game, int Peers, TimeSpan Timeout, TimeSpan Settle, bool Install, bool AllowDowngrade);
 
     private enum Stage
     {

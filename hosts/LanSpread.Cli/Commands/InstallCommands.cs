@@ -1,11 +1,12 @@
 using System.CommandLine;
 using LanSpread.Cli.Output;
+using LanSpread.Core.Events;
 using LanSpread.Core.Unpacking;
 using LanSpread.Peer.Composition;
-using LanSpread.Peer.FileSystem;
 using LanSpread.Peer.Hosting;
 using LanSpread.Peer.Installing;
 using LanSpread.Peer.Library;
+using LanSpread.Peer.Runtime;
 using Microsoft.Extensions.Logging;
 
 namespace LanSpread.Cli.Commands;
@@ -28,12 +29,12 @@ internal static class InstallCommands
         command.SetAction(async (result, cancellationToken) =>
         {
             using var loggerFactory = CliLogging.Create(result.GetValue(logLevel));
-            string root;
+            string directory;
+            var id = result.GetValue(game)!;
             try
             {
-                var directory = LocalLibrary.ValidateGameDirectory(result.GetValue(games)!.FullName, requireWritable: true);
-                var id = result.GetValue(game)!;
-                root = Path.Combine(directory, id);
+                directory = LocalLibrary.ValidateGameDirectory(result.GetValue(games)!.FullName, requireWritable: true);
+                var root = Path.Combine(directory, id);
                 if (!Directory.Exists(root))
                 {
                     await Console.Error.WriteLineAsync($"lanspread: no game '{id}' in {directory}");
@@ -56,31 +57,24 @@ internal static class InstallCommands
                 throw new UsageException(ex.Message, ex);
             }
 
-            var transaction = new InstallTransaction(unpacker, loggerFactory.CreateLogger<InstallTransaction>());
-            var name = Path.GetFileName(root);
-            try
+            // The runtime's own coordinator runs it (claim, checks, events); the CLI only prints the outcome.
+            var outcome = install
+                ? await LocalInstalls.InstallAsync(directory, id, unpacker, loggerFactory, cancellationToken)
+                : await LocalInstalls.UninstallAsync(directory, id, unpacker, loggerFactory, cancellationToken);
+            EventJson.Write(outcome);
+            var reason = outcome switch
             {
-                if (install)
-                {
-                    var mode = await transaction.InstallAsync(root, null, cancellationToken);
-                    EventJson.Write(new Core.Events.InstallGameFinished(name, mode));
-                }
-                else
-                {
-                    await transaction.UninstallAsync(root, cancellationToken);
-                    EventJson.Write(new Core.Events.UninstallGameFinished(name));
-                }
-
-                return ExitCodes.Success;
-            }
-            catch (Exception ex) when (ex is UnpackException or InvalidOperationException or IOException or UnauthorizedAccessException)
+                InstallGameFailed f => f.Reason,
+                UninstallGameFailed f => f.Reason,
+                _ => null,
+            };
+            if (reason is not null)
             {
-                await Console.Error.WriteLineAsync($"lanspread: {(install ? "install" : "uninstall")} of {name} failed: {ErrorBoundary.OneLine(ex.Message)}");
-                EventJson.Write(install
-                    ? new Core.Events.InstallGameFailed(name, Directory.Exists(Path.Combine(root, GameRootLayout.LocalDirectory)) ? Core.Model.InstallMode.Update : Core.Model.InstallMode.Install, ex.Message)
-                    : new Core.Events.UninstallGameFailed(name, ex.Message));
+                await Console.Error.WriteLineAsync($"lanspread: {(install ? "install" : "uninstall")} of {id} failed: {ErrorBoundary.OneLine(reason)}");
                 return ExitCodes.InstallFailed;
             }
+
+            return ExitCodes.Success;
         });
         return command;
     }

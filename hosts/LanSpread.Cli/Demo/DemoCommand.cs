@@ -119,7 +119,7 @@ internal static class DemoCommand
         return await VerifyAsync(json, kept, source, seederGames, clientGames, cancellationToken);
     }
 
-    /// <summary>GetGame → DownloadGameFiles → (automatic) install, until the install finishes or something fails.</summary>
+    /// <summary>One DownloadGame (details, transfer, install inside the runtime), until the install finishes or something fails.</summary>
     private static async Task<int> TransferAsync(PeerHost client, Action<PeerEvent> show, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -134,14 +134,10 @@ internal static class DemoCommand
                 if (!asked && client.Runtime.PeerGameDb.PeersWithLatest(GameId).Count > 0)
                 {
                     asked = true;
-                    await client.Runtime.SendAsync(new GetGame(GameId), deadline.Token);
+                    await client.Runtime.SendAsync(new DownloadGame(GameId), deadline.Token);
                 }
 
-                if (peerEvent is GotGameFiles files)
-                {
-                    await client.Runtime.SendAsync(new DownloadGameFiles(GameId, files.Files), deadline.Token);
-                }
-                else if (peerEvent is NoPeersHaveGame)
+                if (peerEvent is NoPeersHaveGame)
                 {
                     outcome = ExitCodes.NotFound;
                     break;

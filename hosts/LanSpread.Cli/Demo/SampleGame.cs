@@ -1,4 +1,5 @@
 using System.Text;
+using LanSpread.Hosting.Archives;
 
 namespace LanSpread.Cli.Demo;
 

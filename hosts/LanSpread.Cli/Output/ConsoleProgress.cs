@@ -73,11 +73,5 @@ internal sealed class ConsoleProgress(ProgressContext context)
         }
     }
 
-    public static string Size(long bytes) => bytes switch
-    {
-        >= 1L << 30 => $"{bytes / (double)(1L << 30):0.00} GiB",
-        >= 1L << 20 => $"{bytes / (double)(1L << 20):0.0} MiB",
-        >= 1L << 10 => $"{bytes / 1024.0:0.0} KiB",
-        _ => $"{bytes} B",
-    };
+    public static string Size(long bytes) => ByteSize.Format(bytes);
 }

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using LanSpread.Cli.Commands;
+using LanSpread.Hosting;
 using LanSpread.Peer.Hosting;
 
 namespace LanSpread.Gui.Services;

@@ -30,8 +30,6 @@ public sealed class PeerService : IHostedService, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, GameOperation> _operations = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _awaitingFiles = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _downgradeAsked = new(StringComparer.Ordinal);
     private readonly Dictionary<PeerId, PeerInfo> _peers = [];
     private readonly CancellationTokenSource _stop = new();
     private Task _pump = Task.CompletedTask;
@@ -122,9 +120,9 @@ public sealed class PeerService : IHostedService, IAsyncDisposable
         await _ticker.ContinueWith(_ => { }, TaskScheduler.Default);
     }
 
-    public Task DownloadAsync(string game) => RequestFilesAsync(game, new GetGame(game), GameAction.Download);
+    public Task DownloadAsync(string game) => RequestAsync(game, new DownloadGame(game), GameAction.Download);
 
-    public Task UpdateAsync(string game) => RequestFilesAsync(game, new FetchLatestFromPeers(game), GameAction.Update);
+    public Task UpdateAsync(string game) => RequestAsync(game, new DownloadGame(game), GameAction.Update);
 
     public Task InstallAsync(string game) => BeginAsync(game, new InstallGame(game), GameOperationKind.Installing, GameAction.Install);
 
@@ -137,15 +135,7 @@ public sealed class PeerService : IHostedService, IAsyncDisposable
     public Task DiscardAsync(string game) => SendAsync(new DiscardDownload(game));
 
     /// <summary>The user confirmed replacing the newer version here by the older one the peers offer.</summary>
-    public Task DowngradeAsync(string game)
-    {
-        lock (_gate)
-        {
-            _downgradeAsked.Add(game);
-        }
-
-        return RequestFilesAsync(game, new GetGame(game), GameAction.Download);
-    }
+    public Task DowngradeAsync(string game) => RequestAsync(game, new DownloadGame(game, AllowDowngrade: true), GameAction.Download);
 
     /// <summary>Repeats what failed (or was cancelled) on a game.</summary>
     public Task RetryAsync(string game) => OperationOf(game)?.Action switch
@@ -288,11 +278,11 @@ public sealed class PeerService : IHostedService, IAsyncDisposable
         await Host.Runtime.SendAsync(new ListGames(), cancellationToken);
     }
 
-    private async Task RequestFilesAsync(string game, PeerCommand command, GameAction action)
+    /// <summary>One DownloadGame: the runtime fetches the details, downloads and installs; the events drive the state shown.</summary>
+    private async Task RequestAsync(string game, PeerCommand command, GameAction action)
     {
         lock (_gate)
         {
-            _awaitingFiles.Add(game);
             _operations[game] = new GameOperation(GameOperationKind.Requesting, Action: action);
         }
 
@@ -384,25 +374,6 @@ public sealed class PeerService : IHostedService, IAsyncDisposable
                     {
                         _operations[game] = operation with { Peers = operation.Peers!.Where(p => p != lost.Peer).ToList() };
                     }
-                }
-
-                break;
-            case GotGameFiles files:
-                bool wanted;
-                lock (_gate)
-                {
-                    wanted = _awaitingFiles.Remove(files.Game);
-                }
-
-                if (wanted)
-                {
-                    bool downgrade;
-                    lock (_gate)
-                    {
-                        downgrade = _downgradeAsked.Remove(files.Game);
-                    }
-
-                    await host.Runtime.SendAsync(new DownloadGameFiles(files.Game, files.Files, AllowDowngrade: downgrade));
                 }
 
                 break;

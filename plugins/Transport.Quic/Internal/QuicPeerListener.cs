@@ -6,24 +6,19 @@ using Microsoft.Extensions.Logging;
 
 namespace LanSpread.Transport.Quic.Internal;
 
-/// <summary>Accepts QUIC connections and yields every inbound bidirectional stream.</summary>
-internal sealed class QuicPeerListener : ITransportListener
+/// <summary>Accepts QUIC connections and yields every inbound bidirectional stream (the loop itself is <see cref="PeerStreamListener{TConnection}"/>).</summary>
+internal sealed class QuicPeerListener : PeerStreamListener<QuicConnection>
 {
     private readonly QuicListener _listener;
-    private readonly ILogger _logger;
-    private readonly Channel<IPeerStream> _accepted = Channel.CreateBounded<IPeerStream>(256);
-    private readonly CancellationTokenSource _stop = new();
-    private int _disposed;
-    private readonly Task _loop;
 
     private QuicPeerListener(QuicListener listener, ILogger logger)
+        : base(logger)
     {
         _listener = listener;
-        _logger = logger;
-        _loop = Task.Run(AcceptConnectionsAsync);
+        StartAccepting();
     }
 
-    public IPEndPoint LocalEndPoint => _listener.LocalEndPoint;
+    public override IPEndPoint LocalEndPoint => _listener.LocalEndPoint;
 
     public static async Task<QuicPeerListener> StartAsync(IPEndPoint endPoint, TransportCredentials credentials, QuicTransportOptions options, ILogger logger, CancellationToken cancellationToken)
     {
@@ -36,66 +31,14 @@ internal sealed class QuicPeerListener : ITransportListener
         return new QuicPeerListener(listener, logger);
     }
 
-    public async ValueTask<IPeerStream?> AcceptStreamAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await _accepted.Reader.ReadAsync(cancellationToken);
-        }
-        catch (ChannelClosedException)
-        {
-            return null;
-        }
-    }
+    protected override ValueTask<QuicConnection> AcceptConnectionAsync(CancellationToken cancellationToken) => _listener.AcceptConnectionAsync(cancellationToken);
 
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-        {
-            return;
-        }
+    // A failed handshake concerns that client only.
+    protected override bool IsTransient(Exception error) => error is QuicException or System.Security.Authentication.AuthenticationException;
 
-        await _stop.CancelAsync();
-        await _listener.DisposeAsync();
-        _accepted.Writer.TryComplete();
-        while (_accepted.Reader.TryRead(out var pending))
-        {
-            await pending.DisposeAsync();
-        }
+    protected override ValueTask CloseAsync() => _listener.DisposeAsync();
 
-        try
-        {
-            await _loop;
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or QuicException)
-        {
-        }
-
-        _stop.Dispose();
-    }
-
-    private async Task AcceptConnectionsAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            QuicConnection connection;
-            try
-            {
-                connection = await _listener.AcceptConnectionAsync(_stop.Token);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
-            {
-                return;
-            }
-            catch (Exception ex) when (ex is QuicException or System.Security.Authentication.AuthenticationException)
-            {
-                _logger.LogDebug("QUIC handshake failed: {Error}", ex.Message);
-                continue;
-            }
-
-            _ = Task.Run(() => AcceptStreamsAsync(connection));
-        }
-    }
+    protected override Task ServeConnectionAsync(QuicConnection connection) => AcceptStreamsAsync(connection);
 
     private async Task AcceptStreamsAsync(QuicConnection connection)
     {
@@ -104,15 +47,15 @@ internal sealed class QuicPeerListener : ITransportListener
             var peer = QuicSettings.IdOf(connection.RemoteCertificate);
             try
             {
-                while (!_stop.IsCancellationRequested)
+                while (!Stopping.IsCancellationRequested)
                 {
-                    var stream = await connection.AcceptInboundStreamAsync(_stop.Token);
-                    await _accepted.Writer.WriteAsync(new QuicPeerStream(stream, peer, connection.RemoteEndPoint), _stop.Token);
+                    var stream = await connection.AcceptInboundStreamAsync(Stopping);
+                    await QueueAsync(new QuicPeerStream(stream, peer, connection.RemoteEndPoint));
                 }
             }
             catch (Exception ex) when (ex is QuicException or OperationCanceledException or ChannelClosedException or ObjectDisposedException)
             {
-                _logger.LogDebug("QUIC connection from {Remote} ended: {Error}", connection.RemoteEndPoint, ex.Message);
+                Logger.LogDebug("QUIC connection from {Remote} ended: {Error}", connection.RemoteEndPoint, ex.Message);
             }
         }
     }

@@ -17,34 +17,29 @@ namespace LanSpread.Transport.Tls.Internal;
 /// connections per peer id are capped; what exceeds a cap is closed at once, so a hostile client
 /// costs a socket for a moment, never memory that grows with its persistence.
 /// </summary>
-internal sealed class TlsListener : ITransportListener
+internal sealed class TlsListener : PeerStreamListener<Socket>
 {
     private readonly Socket _socket;
     private readonly SslServerAuthenticationOptions _serverOptions;
     private readonly TlsTransportOptions _options;
-    private readonly ILogger _logger;
-    private readonly Channel<IPeerStream> _accepted = Channel.CreateBounded<IPeerStream>(256);
-    private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<PeerId, int> _perPeer = new();
     private readonly ConcurrentDictionary<IPAddress, int> _handshaking = new();
     private readonly ConcurrentDictionary<IPAddress, int> _perAddress = new();
     private int _open;
-    private int _disposed;
-    private readonly Task _acceptLoop;
 
     private TlsListener(Socket socket, TransportCredentials credentials, TlsTransportOptions options, ILogger logger)
+        : base(logger)
     {
         _socket = socket;
         // One set of options (and so one certificate context) for every connection: built per
         // connection it cost a TLS context each, about 100 KiB of native memory per open connection.
         _serverOptions = TlsSettings.Server(credentials);
         _options = options;
-        _logger = logger;
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
-        _acceptLoop = Task.Run(AcceptLoopAsync);
+        StartAccepting();
     }
 
-    public IPEndPoint LocalEndPoint { get; }
+    public override IPEndPoint LocalEndPoint { get; }
 
     public static TlsListener Start(IPEndPoint endPoint, TransportCredentials credentials, TlsTransportOptions options, ILogger logger)
     {
@@ -67,84 +62,30 @@ internal sealed class TlsListener : ITransportListener
         }
     }
 
-    public async ValueTask<IPeerStream?> AcceptStreamAsync(CancellationToken cancellationToken)
+    protected override ValueTask<Socket> AcceptConnectionAsync(CancellationToken cancellationToken) => _socket.AcceptAsync(cancellationToken);
+
+    protected override bool IsTransient(Exception error) => error is SocketException;
+
+    protected override bool Admit(Socket connection)
     {
-        try
+        if (Interlocked.Increment(ref _open) > _options.MaxServerConnections)
         {
-            return await _accepted.Reader.ReadAsync(cancellationToken);
+            Interlocked.Decrement(ref _open);
+            Logger.LogDebug("Refused a connection from {Remote}: {Max} connections open (tls.maxServerConnections)", connection.RemoteEndPoint, _options.MaxServerConnections);
+            connection.Dispose();
+            return false;
         }
-        catch (ChannelClosedException)
-        {
-            return null;
-        }
+
+        connection.NoDelay = true;
+        return true;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-        {
-            return;
-        }
+    protected override void Released(Socket connection) => Interlocked.Decrement(ref _open);
 
-        await _stop.CancelAsync();
+    protected override ValueTask CloseAsync()
+    {
         _socket.Dispose();
-        _accepted.Writer.TryComplete();
-        while (_accepted.Reader.TryRead(out var pending))
-        {
-            await pending.DisposeAsync();
-        }
-
-        try
-        {
-            await _acceptLoop;
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
-        {
-        }
-
-        _stop.Dispose();
-    }
-
-    private async Task AcceptLoopAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            Socket client;
-            try
-            {
-                client = await _socket.AcceptAsync(_stop.Token);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
-            {
-                return;
-            }
-            catch (SocketException ex)
-            {
-                _logger.LogDebug(ex, "Accept failed");
-                continue;
-            }
-
-            if (Interlocked.Increment(ref _open) > _options.MaxServerConnections)
-            {
-                Interlocked.Decrement(ref _open);
-                _logger.LogDebug("Refused a connection from {Remote}: {Max} connections open (tls.maxServerConnections)", client.RemoteEndPoint, _options.MaxServerConnections);
-                client.Dispose();
-                continue;
-            }
-
-            client.NoDelay = true;
-            _ = Task.Run(async () =>
-            {
-                try
-                {
-                    await ServeConnectionAsync(client);
-                }
-                finally
-                {
-                    Interlocked.Decrement(ref _open);
-                }
-            });
-        }
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>Counts one more holder of <paramref name="key"/>; false (and nothing counted) when that would exceed <paramref name="max"/>.</summary>
@@ -179,7 +120,7 @@ internal sealed class TlsListener : ITransportListener
         }
     }
 
-    private async Task ServeConnectionAsync(Socket client)
+    protected override async Task ServeConnectionAsync(Socket client)
     {
         var remote = (IPEndPoint)client.RemoteEndPoint!;
         var ssl = new SslStream(new NetworkStream(client, ownsSocket: true), leaveInnerStreamOpen: false);
@@ -189,20 +130,20 @@ internal sealed class TlsListener : ITransportListener
         {
             if (!TryEnter(_perAddress, remote.Address, _options.MaxConnectionsPerAddress))
             {
-                _logger.LogDebug("Refused a connection from {Remote}: that address holds {Max} already (tls.maxConnectionsPerAddress)", remote, _options.MaxConnectionsPerAddress);
+                Logger.LogDebug("Refused a connection from {Remote}: that address holds {Max} already (tls.maxConnectionsPerAddress)", remote, _options.MaxConnectionsPerAddress);
                 return;
             }
 
             address = remote.Address;
             if (!TryEnter(_handshaking, remote.Address, _options.MaxHandshakesPerAddress))
             {
-                _logger.LogDebug("Refused a connection from {Remote}: {Max} handshakes from that address in progress", remote, _options.MaxHandshakesPerAddress);
+                Logger.LogDebug("Refused a connection from {Remote}: {Max} handshakes from that address in progress", remote, _options.MaxHandshakesPerAddress);
                 return;
             }
 
             try
             {
-                using var handshake = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+                using var handshake = CancellationTokenSource.CreateLinkedTokenSource(Stopping);
                 handshake.CancelAfter(_options.HandshakeTimeout);
                 await ssl.AuthenticateAsServerAsync(_serverOptions, handshake.Token);
             }
@@ -214,18 +155,18 @@ internal sealed class TlsListener : ITransportListener
             var peer = TlsSettings.IdOf(ssl.RemoteCertificate);
             if (!TryEnter(_perPeer, peer, _options.MaxConnectionsPerPeer))
             {
-                _logger.LogDebug("Refused a connection from peer {Peer} at {Remote}: it already holds {Max} (tls.maxConnectionsPerPeer)", peer.Abbreviated, remote, _options.MaxConnectionsPerPeer);
+                Logger.LogDebug("Refused a connection from peer {Peer} at {Remote}: it already holds {Max} (tls.maxConnectionsPerPeer)", peer.Abbreviated, remote, _options.MaxConnectionsPerPeer);
                 return;
             }
 
             counted = peer;
             var first = new byte[1];
-            while (!_stop.IsCancellationRequested)
+            while (!Stopping.IsCancellationRequested)
             {
                 // Wait for the first byte of the next request before handing a stream out, so an idle
                 // connection closing is not mistaken for a truncated request.
                 int read;
-                using (var idle = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token))
+                using (var idle = CancellationTokenSource.CreateLinkedTokenSource(Stopping))
                 {
                     idle.CancelAfter(_options.ServerIdleTimeout);
                     read = await ssl.ReadAsync(first, idle.Token);
@@ -237,10 +178,10 @@ internal sealed class TlsListener : ITransportListener
                 }
 
                 var stream = new TlsServerStream(ssl, first[0], peer, remote);
-                await _accepted.Writer.WriteAsync(stream, _stop.Token);
+                await QueueAsync(stream);
                 // Also give up when the listener closes: a stream queued but never taken by the server
                 // must not keep the connection (and the client waiting on it) open.
-                if (!await stream.Finished.WaitAsync(_stop.Token))
+                if (!await stream.Finished.WaitAsync(Stopping))
                 {
                     return;
                 }
@@ -248,7 +189,7 @@ internal sealed class TlsListener : ITransportListener
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or System.Security.Authentication.AuthenticationException or ChannelClosedException or ObjectDisposedException or SocketException)
         {
-            _logger.LogDebug("Connection from {Remote} ended: {Error}", remote, ex.Message);
+            Logger.LogDebug("Connection from {Remote} ended: {Error}", remote, ex.Message);
         }
         finally
         {

@@ -197,7 +197,7 @@ public sealed class DownloadTests
         }
 
         await client.WaitForOffersAsync("alienswarm", 1);
-        await client.BeginDownloadAsync("alienswarm", update: true);
+        await client.BeginDownloadAsync("alienswarm");
         await using (var during = await Server.RawClient.ConnectAsync(client, set.Temp))
         {
             var (listed, _) = await during.RequestAsync("""{"v":1,"type":"ListGames"}""");

@@ -67,4 +67,30 @@ public sealed class PluginSettingsBindingTests
         Assert.Equal(8, settings.GetInt32("demo.other", 8));
         Assert.Equal(8, new PluginSettings([new("demo.other", "x")]).GetInt32("demo.other", 8));
     }
+
+    [Fact]
+    public void Every_TLS_option_is_one_bound_key_and_an_unusable_value_is_refused_by_name()
+    {
+        using (var catalog = PeerHost.LoadPlugins([], NullLoggerFactory.Instance, new Dictionary<string, string>
+        {
+            ["tls.connectionsPerPeer"] = "3",
+            ["tls.handshakeTimeout"] = "00:00:04",
+            ["tls.serverIdleTimeout"] = "00:01:30",
+            ["tls.maxConnectionsPerAddress"] = "64",
+        }))
+        {
+            var tls = OptionsOf(catalog.Select<ITransport>(PluginKind.Transport, "tls"));
+            Assert.Equal(3, Value<int>(tls, "ConnectionsPerPeer"));
+            Assert.Equal(TimeSpan.FromSeconds(4), Value<TimeSpan>(tls, "HandshakeTimeout"));
+            Assert.Equal(TimeSpan.FromSeconds(90), Value<TimeSpan>(tls, "ServerIdleTimeout"));
+            Assert.Equal(64, Value<int>(tls, "MaxConnectionsPerAddress"));
+            Assert.Equal(32, Value<int>(tls, "MaxConnectionsPerPeer")); // not set: the options type's default
+        }
+
+        var zero = Assert.Throws<PluginSelectionException>(() => PeerHost.LoadPlugins([], NullLoggerFactory.Instance, new Dictionary<string, string> { ["tls.maxServerConnections"] = "0" }));
+        Assert.Contains("setting 'tls.maxServerConnections': 0 must be at least 1", zero.Message, StringComparison.Ordinal);
+        var days = Assert.Throws<PluginSelectionException>(() => PeerHost.LoadPlugins([], NullLoggerFactory.Instance, new Dictionary<string, string> { ["tls.serverIdleTimeout"] = "120" }));
+        Assert.Contains("setting 'tls.serverIdleTimeout'", days.Message, StringComparison.Ordinal);
+        Assert.Contains("hh:mm:ss", days.Message, StringComparison.Ordinal);
+    }
 }

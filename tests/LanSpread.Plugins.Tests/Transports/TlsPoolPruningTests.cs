@@ -18,7 +18,7 @@ namespace LanSpread.Plugins.Tests.Transports;
 /// </summary>
 public sealed class TlsPoolPruningTests : IDisposable
 {
-    private readonly PluginCatalog _catalog = PeerHost.LoadPlugins([], NullLoggerFactory.Instance, new Dictionary<string, string> { ["tls.spareIdleMs"] = "300" });
+    private readonly PluginCatalog _catalog = PeerHost.LoadPlugins([], NullLoggerFactory.Instance, new Dictionary<string, string> { ["tls.spareConnectionIdleTimeout"] = "00:00:00.300" });
     private readonly TempDir _temp = new();
 
     private ITransport Transport => (ITransport)_catalog.Parts.Single(p => p.Kind == PluginKind.Transport && p.Name == "tls").Instance!;

@@ -1,4 +1,4 @@
-using LanSpread.Cli.Demo;
+using LanSpread.Hosting.Archives;
 using LanSpread.Core.Composition;
 using LanSpread.Core.Unpacking;
 using LanSpread.Peer.Hosting;

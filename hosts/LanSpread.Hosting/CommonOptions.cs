@@ -6,10 +6,10 @@ using LanSpread.Peer.Hosting;
 using LanSpread.Peer.Runtime;
 using Microsoft.Extensions.Logging;
 
-namespace LanSpread.Cli.Commands;
+namespace LanSpread.Hosting;
 
 /// <summary>The options every peer-running verb takes (DESIGN C.1), and their parsing into <see cref="PeerHostSettings"/>.</summary>
-internal sealed class CommonOptions
+public sealed class CommonOptions
 {
     public Option<DirectoryInfo> Games { get; } = new("--games") { Description = "The game directory (one folder per game)", HelpName = "DIR", Required = true };
 

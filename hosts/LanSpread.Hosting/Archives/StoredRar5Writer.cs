@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Text;
 
-namespace LanSpread.Cli.Demo;
+namespace LanSpread.Hosting.Archives;
 
 /// <summary>
 /// Writes stored (method 0) RAR5 archives per RARLAB's RAR 5.0 technote: signature, main header, one

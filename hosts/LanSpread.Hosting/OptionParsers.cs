@@ -3,13 +3,13 @@ using System.CommandLine.Parsing;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 
-namespace LanSpread.Cli.Commands;
+namespace LanSpread.Hosting;
 
 /// <summary>
 /// Typed options whose parse errors speak the user's words ("--timeout 'abc' is not a number of
 /// seconds") instead of naming .NET types, and that reject values the runtime would throw on.
 /// </summary>
-internal static class OptionParsers
+public static class OptionParsers
 {
     private static readonly string[] LevelNames = ["trace", "debug", "information", "warning", "error", "critical", "none"];
 

@@ -1,4 +1,0 @@
-namespace LanSpread.Cli.Commands;
-
-/// <summary>A usage error: the message names the fix; exit code 2. The cause is kept for --log-level debug.</summary>
-internal sealed class UsageException(string message, Exception? inner = null) : Exception(message, inner);

@@ -70,7 +70,7 @@ public sealed class BadInputTests
             { ["serve", "--games", "{games}", "--peer", "host:notaport"], 2, "bad peer address" },
             { ["serve", "--games", "{games}", "--peer", "no.such.host.invalid:1"], 2, "does not resolve" },
             { ["serve", "--games", "{games}", "--transport", "pigeon"], 2, "unknown transport 'pigeon' (available: tls" },
-            { ["serve", "--games", "{games}", "--planner", "psychic"], 2, "unknown planner 'psychic' (available: round-robin" },
+            { ["serve", "--games", "{games}", "--planner", "psychic"], 2, "unknown planner 'psychic' (available: adaptive, round-robin" },
             { ["serve", "--games", "/nonexistent/games"], 2, "does not exist" },
             { ["serve", "--games", "{file}"], 2, "is a file" },
             { ["serve", "--games", "{games}", "--data", "{file}"], 2, "--data '{file}' is a file" },

@@ -12,13 +12,13 @@ public sealed class CliVerbTests
     private static readonly JsonSerializerOptions WebJson = new(JsonSerializerDefaults.Web);
 
     [Fact]
-    public async Task Plugins_lists_the_five_plugins_with_status()
+    public async Task Plugins_lists_the_six_plugins_with_status()
     {
         using var cli = await CliProcess.RunAsync(["plugins", "--json"]);
         Assert.Equal(0, cli.ExitCode);
         var parts = cli.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
-        Assert.Equal(5, parts.Count);
-        Assert.Equal(["Discovery.Mdns", "Planner.RoundRobin", "Transport.Quic", "Transport.Tls", "Unpack.Rar"], parts.Select(p => p.GetProperty("plugin").GetString()).Order());
+        Assert.Equal(6, parts.Count);
+        Assert.Equal(["Discovery.Mdns", "Planner.Adaptive", "Planner.RoundRobin", "Transport.Quic", "Transport.Tls", "Unpack.Rar"], parts.Select(p => p.GetProperty("plugin").GetString()).Order());
         var quic = parts.Single(p => p.GetProperty("name").GetString() == "quic");
         if (!System.Net.Quic.QuicListener.IsSupported)
         {

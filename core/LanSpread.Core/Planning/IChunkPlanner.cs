@@ -1,9 +1,10 @@
 namespace LanSpread.Core.Planning;
 
 /// <summary>
-/// Decides which peer fetches which chunk. A plan is pulled, not pushed: each peer's worker asks the
-/// plan for its next chunk and reports how it went, so a planner can learn per-peer throughput and
-/// failures while the download runs (least-busy choice, stealing, end-game duplication).
+/// Decides which peer fetches which chunk. A plan is pulled, not pushed: the pipeline asks the plan for a peer's
+/// next chunk whenever that peer could take one, and reports how each request went, so a planner can learn per-peer
+/// throughput, keep fast pipes full, duplicate the last chunks in the end-game, and follow peers joining, leaving and
+/// gaining chunks (contract 2; see <see cref="IChunkPlan"/>).
 /// </summary>
 public interface IChunkPlanner
 {

@@ -17,6 +17,9 @@ internal sealed class DownloadJob(string game, string root, long totalBytes, Can
 
     public ConcurrentDictionary<PeerId, long> BytesByPeer { get; } = new();
 
+    /// <summary>Each serving peer's mean rate (bytes over the time it had requests in flight).</summary>
+    public ConcurrentDictionary<PeerId, double> RateByPeer { get; } = new();
+
     /// <summary>(path, offset) → SHA-256 of every staged chunk; filled before the workers start, then only read.</summary>
     public Dictionary<(string Path, long Offset), string> Expected { get; } = [];
 

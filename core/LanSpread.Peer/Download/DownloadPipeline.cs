@@ -23,11 +23,11 @@ namespace LanSpread.Peer.Download;
 ///   ─► per file: unchanged here ─► keep │ else staged in .lanspread.partial/: chunk recorded in
 ///      .lanspread.progress (same digest) ─► keep │ same SHA-256 anywhere in the old files ─► local copy, verified
 ///      │ else fetch ─► nothing to fetch and version.ini equal ─► GameUpToDate
-///   ─► DownloadGameFilesBegin ─► IChunkPlanner plan over the peers with the chosen manifest
-///   ─► per peer: K chunk requests in flight, one stream each, hashed from the buffer that is written
-///      ─► SHA-256 equal ─► progress record (batched, fsync'd) ─► ChunkCompleted
-///      ─► mismatch ─► ChunkRejected + PeerBanned, chunk back to the others
-///   ─► failed/orphaned chunks ─► retry rounds (≤ MaxRetryCount) on peers that still answer
+///   ─► DownloadGameFilesBegin ─► ChunkScheduler: IChunkPlan pulled per peer, no rounds (its own comment)
+///      ─► requests in flight per peer as the plan sizes them, one stream each, hashed from the buffer that is written
+///      ─► SHA-256 equal ─► progress record (batched, fsync'd) ─► ChunkCompleted, other copies cancelled
+///      ─► mismatch ─► ChunkRejected + PeerBanned │ error or stall (peer's own rate) ─► chunk straight back to the plan
+///      ─► peers with the same manifest that join or come back ─► used at once
 ///   ─► park version.ini ─► staged files renamed into place ─► record dropped
 ///   ─► verified version.ini ─► .version.ini.tmp ─► flush ─► rename ─► Finished ─► install
 /// Cancel pauses (staged chunks and record stay; the old version stays whole and served); DiscardDownload deletes them.
@@ -36,7 +36,6 @@ namespace LanSpread.Peer.Download;
 internal sealed class DownloadPipeline
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
-    private static readonly TimeSpan ChunkTimeout = TimeSpan.FromSeconds(120);
     private const int BufferSize = 1024 * 1024;
     private const int MaxSentinelBytes = 64 * 1024;
 
@@ -314,7 +313,7 @@ internal sealed class DownloadPipeline
                 onStaged(job.Staged);
             }
 
-            await FetchAllAsync(job, toFetch, peers, cancellation.Token);
+            await FetchAllAsync(job, manifest, toFetch, peers, cancellation.Token);
             record.Flush();
 
             // The sentinel last: only now do the files on disk form this version.
@@ -348,7 +347,7 @@ internal sealed class DownloadPipeline
             await progressStop.CancelAsync();
             await progress;
             _context.Events.Publish(new DownloadProgress(game, job.TotalBytes, job.TotalBytes, 0));
-            var byPeer = job.BytesByPeer.Select(kv => new PeerBytes(_context.PeerGameDb.NameOf(kv.Key) ?? kv.Key.Abbreviated, kv.Key, kv.Value))
+            var byPeer = job.BytesByPeer.Select(kv => new PeerBytes(_context.PeerGameDb.NameOf(kv.Key) ?? kv.Key.Abbreviated, kv.Key, kv.Value, job.RateByPeer.GetValueOrDefault(kv.Key)))
                 .OrderByDescending(p => p.Bytes).ToList();
             _context.Events.Publish(new DownloadGameFilesFinished(game, version, byPeer, stopwatch.Elapsed.TotalSeconds));
             _logger.LogInformation("Downloaded {Game} {Version}: {Fetched} bytes fetched, {Total} total in {Seconds:0.00}s", game, version, byPeer.Sum(p => p.Bytes), job.TotalBytes, stopwatch.Elapsed.TotalSeconds);
@@ -635,169 +634,20 @@ internal sealed class DownloadPipeline
         }
     }
 
-    private async Task FetchAllAsync(DownloadJob job, List<FileChunk> chunks, List<PeerClient> peers, CancellationToken cancellationToken)
+    private Task FetchAllAsync(DownloadJob job, GameManifest manifest, List<FileChunk> chunks, List<PeerClient> peers, CancellationToken cancellationToken) =>
+        new ChunkScheduler(_context, job, _logger, chunks, peers, (peer, ct) => OffersAsync(peer, job.Game, manifest, ct)).RunAsync(cancellationToken);
+
+    /// <summary>Whether a peer that showed up during a download offers the manifest being fetched (checked as in GetGame).</summary>
+    private async Task<bool> OffersAsync(PeerClient peer, string game, GameManifest manifest, CancellationToken cancellationToken)
     {
-        var pending = chunks;
-        var alive = peers;
-        for (var round = 0; pending.Count > 0; round++)
+        var known = _context.PeerGameDb.FilesOf(peer.Id, game);
+        if (known?.Manifest?.Digest == manifest.Digest && known.Version == manifest.Version)
         {
-            if (round > _context.Options.MaxRetryCount)
-            {
-                throw new IOException($"{pending.Count} chunks still failing after {_context.Options.MaxRetryCount} retry rounds{BannedSuffix(job)}");
-            }
-
-            alive = alive.Where(p => !job.Banned.ContainsKey(p.Id)).ToList();
-            if (alive.Count == 0)
-            {
-                throw new IOException(job.Banned.IsEmpty
-                    ? $"every serving peer failed; {pending.Count} chunks missing"
-                    : $"{pending.Count} chunks have no honest holder{BannedSuffix(job)}; nothing unverified was kept");
-            }
-
-            if (round > 0)
-            {
-                _logger.LogInformation("Retry round {Round}: {Chunks} chunks on {Peers} peers", round, pending.Count, alive.Count);
-            }
-
-            var plan = _context.Planner.CreatePlan(new ChunkPlanRequest(pending, alive.Select(p => new PlannerPeer(p.Id, p.Name)).ToList()));
-            var failed = new ConcurrentBag<FileChunk>();
-            var dead = new ConcurrentDictionary<PeerId, string>();
-            var workers = alive.SelectMany(peer => Enumerable.Range(0, Math.Max(1, _context.Options.ChunksInFlightPerPeer))
-                .Select(_ => RunWorkerAsync(job, peer, plan, failed, dead, cancellationToken)));
-            await Task.WhenAll(workers);
-            cancellationToken.ThrowIfCancellationRequested();
-            pending = failed.ToList();
-            if (pending.Count == 0)
-            {
-                return; // no retry round, so no need to ask who still answers
-            }
-
-            alive = (await Task.WhenAll(alive.Where(p => !dead.ContainsKey(p.Id) && !job.Banned.ContainsKey(p.Id)).Select(async p => (p, ok: await AnswersAsync(p, cancellationToken)))))
-                .Where(x => x.ok).Select(x => x.p).ToList();
-        }
-    }
-
-    private static string BannedSuffix(DownloadJob job) =>
-        job.Banned.IsEmpty ? string.Empty : "; banned for bad data: " + string.Join(", ", job.Banned.Values.Select(b => $"{b.Name} ({b.Reason})"));
-
-    private async Task<bool> AnswersAsync(PeerClient peer, CancellationToken cancellationToken)
-    {
-        if (_context.Connector.Find(peer.Id) is null)
-        {
-            return false;
-        }
-
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(5));
-            await peer.PingAsync(timeout.Token);
             return true;
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            _logger.LogDebug("{Peer} no longer answers: {Error}", peer.Name, ex.Message);
-            return false;
-        }
-    }
 
-    private async Task RunWorkerAsync(DownloadJob job, PeerClient peer, IChunkPlan plan, ConcurrentBag<FileChunk> failed, ConcurrentDictionary<PeerId, string> dead, CancellationToken cancellationToken)
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        try
-        {
-            while (!dead.ContainsKey(peer.Id) && plan.TryTakeNext(peer.Id, out var chunk))
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var started = Stopwatch.GetTimestamp();
-                try
-                {
-                    var hash = await FetchChunkAsync(job, peer, chunk, buffer, sha, cancellationToken);
-                    var expected = job.Expected[(chunk.RelativePath, chunk.Offset)];
-                    if (hash != expected)
-                    {
-                        throw new ChunkVerificationException($"SHA-256 {ManifestCodec.Abbreviate(hash)} where the manifest says {ManifestCodec.Abbreviate(expected)}");
-                    }
-
-                    job.Record!.Add(chunk.RelativePath, chunk.Offset, chunk.Length, hash);
-                    job.Staged?.MarkVerified(chunk.RelativePath, chunk.Offset);
-                    plan.ReportCompleted(peer.Id, chunk, Stopwatch.GetElapsedTime(started));
-                    job.BytesByPeer.AddOrUpdate(peer.Id, chunk.Length, (_, n) => n + chunk.Length);
-                    _context.Events.Publish(new ChunkCompleted(job.Game, chunk.RelativePath, chunk.Offset, chunk.Length, peer.Name, peer.Id));
-                }
-                catch (LocalWriteException)
-                {
-                    throw; // the local disk, not the peer: fail the whole download now
-                }
-                catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-                {
-                    plan.ReportFailed(peer.Id, chunk, ex);
-                    failed.Add(chunk);
-                    if (ex is ChunkVerificationException)
-                    {
-                        Interlocked.Add(ref job.BytesDone, -chunk.Length);
-                        _context.Events.Publish(new ChunkRejected(job.Game, chunk.RelativePath, chunk.Offset, chunk.Length, peer.Name, peer.Id, ex.Message));
-                        if (job.Banned.TryAdd(peer.Id, (peer.Name, $"bad data for '{chunk.RelativePath}' at {chunk.Offset}")))
-                        {
-                            _logger.LogWarning("{Peer} sent bad data for {File}@{Offset} of {Game}: banned from this download", peer.Name, chunk.RelativePath, chunk.Offset, job.Game);
-                            _context.Events.Publish(new PeerBanned(job.Game, peer.Name, peer.Id, $"sent bad data for '{chunk.RelativePath}' at {chunk.Offset}: {ex.Message}"));
-                        }
-                    }
-
-                    if (dead.TryAdd(peer.Id, ex.Message))
-                    {
-                        _logger.LogWarning("{Peer} failed a chunk of {Game} ({Error}); its remaining chunks go to the others", peer.Name, job.Game, ex.Message);
-                        foreach (var orphan in plan.RemovePeer(peer.Id))
-                        {
-                            failed.Add(orphan);
-                        }
-                    }
-                }
-            }
-        }
-        catch (LocalWriteException)
-        {
-            await job.Cancellation.CancelAsync();
-            throw;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    /// <summary>Fetches one chunk into its staged file and returns the SHA-256 of the bytes as they arrived.</summary>
-    private static async Task<string> FetchChunkAsync(DownloadJob job, PeerClient peer, FileChunk chunk, byte[] buffer, IncrementalHash sha, CancellationToken cancellationToken)
-    {
-        var path = Path.Combine(job.Root, GameRootLayout.PartialDirectory, chunk.RelativePath);
-        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, FileOptions.Asynchronous);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(ChunkTimeout);
-        long written = 0;
-        sha.GetHashAndReset(); // a failed attempt may have left bytes in it
-        try
-        {
-            await peer.FetchChunkAsync(job.Game, chunk.RelativePath, chunk.Offset, chunk.Length, handle, buffer,
-                n =>
-                {
-                    written += n;
-                    Interlocked.Add(ref job.BytesDone, n);
-                }, sha, timeout.Token);
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            Interlocked.Add(ref job.BytesDone, -written); // the chunk will be fetched again
-            // Say what happened, not "The operation was canceled": the peer stalled on this chunk.
-            throw new TimeoutException($"{peer.Name} stalled: {written} of {chunk.Length} bytes of '{chunk.RelativePath}' at offset {chunk.Offset} in {ChunkTimeout.TotalSeconds:0}s");
-        }
-        catch
-        {
-            Interlocked.Add(ref job.BytesDone, -written); // the chunk will be fetched again
-            throw;
-        }
-
-        return Convert.ToHexStringLower(sha.GetHashAndReset());
+        var (_, details, _, _) = await CheckPeerAsync(peer, game, manifest.Version, cancellationToken);
+        return details?.Manifest?.Digest == manifest.Digest;
     }
 
     private async Task<byte[]> FetchSentinelAsync(string game, GameManifest manifest, List<PeerClient> peers, CancellationToken cancellationToken)

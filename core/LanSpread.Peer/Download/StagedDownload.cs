@@ -16,6 +16,8 @@ internal sealed class StagedDownload
     private readonly Dictionary<string, VerifiedRanges> _files = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private bool _moved;
+    private volatile Tuple<string, long>? _hint; // (file, chunk offset) the reader is in; a reference, so it is swapped whole
+    private (string Path, long Offset)? _lastHint;
 
     public StagedDownload(string root, IEnumerable<ManifestFile> staged, IEnumerable<FileChunk> unverified)
     {
@@ -26,13 +28,35 @@ internal sealed class StagedDownload
         foreach (var file in staged)
         {
             var pending = missing.GetValueOrDefault(file.RelativePath) ?? [];
-            _files[file.RelativePath] = new VerifiedRanges(file, file.Chunks.Select(c => c.Offset).Where(o => !pending.Contains(o)));
+            var path = file.RelativePath;
+            _files[path] = new VerifiedRanges(file, file.Chunks.Select(c => c.Offset).Where(o => !pending.Contains(o)), offset => _hint = Tuple.Create(path, offset));
         }
     }
 
     public string Root { get; }
 
     public string StagingDirectory { get; }
+
+    /// <summary>
+    /// The chunk a reader (the streaming install) is now in, when it changed since the last call (the
+    /// scheduler turns it into the planner's streaming window); null otherwise.
+    /// </summary>
+    public (string Path, long Offset)? TakeReadHint()
+    {
+        if (_hint is not { } hint)
+        {
+            return null;
+        }
+
+        var current = (hint.Item1, hint.Item2);
+        if (_lastHint == current)
+        {
+            return null;
+        }
+
+        _lastHint = current;
+        return current;
+    }
 
     /// <summary>Called for every chunk that passed its SHA-256 check.</summary>
     public void MarkVerified(string relativePath, long offset)

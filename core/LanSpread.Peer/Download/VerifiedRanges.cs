@@ -16,9 +16,15 @@ internal sealed class VerifiedRanges
     private TaskCompletionSource _changed = NewSignal();
     private Exception? _stopped;
     private int _missing;
+    private readonly Action<long>? _readerAt;
+    private long _lastReaderChunk = -1;
 
-    public VerifiedRanges(ManifestFile file, IEnumerable<long> verifiedOffsets)
+    /// <param name="file">The file's manifest entry (its chunk cuts).</param>
+    /// <param name="verifiedOffsets">The chunks already verified.</param>
+    /// <param name="readerAt">Told the offset of the chunk a reader moved into (whether verified or awaited).</param>
+    public VerifiedRanges(ManifestFile file, IEnumerable<long> verifiedOffsets, Action<long>? readerAt = null)
     {
+        _readerAt = readerAt;
         ArgumentNullException.ThrowIfNull(file);
         Length = file.Size;
         _offsets = file.Chunks.Select(c => c.Offset).ToArray();
@@ -84,6 +90,13 @@ internal sealed class VerifiedRanges
     /// </summary>
     public async ValueTask<int> WaitAvailableAsync(long position, int wanted, CancellationToken cancellationToken)
     {
+        if (_readerAt is not null && position < Length && ChunkOffsetOf(position) is var chunk && chunk != _lastReaderChunk)
+        {
+            // The reader moved into another chunk: the download is told, so it fetches from here on first.
+            _lastReaderChunk = chunk;
+            _readerAt(chunk);
+        }
+
         while (true)
         {
             Task changed;
@@ -105,6 +118,12 @@ internal sealed class VerifiedRanges
 
             await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    private long ChunkOffsetOf(long position)
+    {
+        var index = Array.BinarySearch(_offsets, position);
+        return _offsets[index >= 0 ? index : Math.Max(0, ~index - 1)];
     }
 
     private int AvailableLocked(long position, int wanted)

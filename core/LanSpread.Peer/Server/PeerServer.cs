@@ -269,8 +269,14 @@ internal sealed class PeerServer
             await FrameCodec.WriteResponseAsync(stream.Stream, Ok() with { DataLength = length }, send.Token);
             var position = offset;
             var end = offset + length;
+            var drop = request.Type == RequestType.GetGameFileChunk && FixtureFaults.DropThisChunk();
             while (position < end)
             {
+                if (drop && position - offset >= length / 2)
+                {
+                    throw new IOException("LANSPREAD_FIXTURE_DROP_EVERY: dropping this chunk halfway");
+                }
+
                 var want = (int)Math.Min(writeSize, end - position);
                 var read = await RandomAccess.ReadAsync(handle, buffer.AsMemory(0, want), position, cancellationToken);
                 if (read == 0)

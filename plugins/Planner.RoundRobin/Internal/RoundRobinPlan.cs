@@ -3,10 +3,17 @@ using LanSpread.Core.Planning;
 
 namespace LanSpread.Planner.RoundRobin.Internal;
 
-/// <summary>Chunk i goes to peer i mod n; each peer's worker drains its own queue.</summary>
+/// <summary>
+/// Chunk i goes to peer i mod n (among the peers holding it); each peer drains its own queue with a fixed number of
+/// requests in flight. Chunks that failed, stalled or lost their peer go to a shared pool any other holder takes from.
+/// </summary>
 internal sealed class RoundRobinPlan : IChunkPlan
 {
-    private readonly Dictionary<PeerId, Queue<FileChunk>> _queues = [];
+    private readonly IReadOnlyList<FileChunk> _chunks;
+    private readonly int _perPeer;
+    private readonly Dictionary<PeerId, PeerQueue> _peers = [];
+    private readonly LinkedList<int> _pool = new();
+    private readonly bool[] _done;
     private readonly Lock _gate = new();
 
     public RoundRobinPlan(ChunkPlanRequest request)
@@ -16,51 +23,154 @@ internal sealed class RoundRobinPlan : IChunkPlan
             throw new ArgumentException("a plan needs at least one peer", nameof(request));
         }
 
+        _chunks = request.Chunks;
+        _perPeer = Math.Max(1, request.RequestsPerPeer);
+        _done = new bool[_chunks.Count];
         foreach (var peer in request.Peers)
         {
-            _queues[peer.PeerId] = new Queue<FileChunk>();
+            _peers[peer.PeerId] = new PeerQueue(peer.Holds is null ? null : [.. peer.Holds]);
         }
 
-        for (var i = 0; i < request.Chunks.Count; i++)
+        var order = request.Peers.Select(p => _peers[p.PeerId]).ToList();
+        for (var i = 0; i < _chunks.Count; i++)
         {
-            _queues[request.Peers[i % request.Peers.Count].PeerId].Enqueue(request.Chunks[i]);
+            var holder = Enumerable.Range(0, order.Count).Select(k => order[(i + k) % order.Count]).FirstOrDefault(q => q.Has(i));
+            if (holder is null)
+            {
+                _pool.AddLast(i); // nobody holds it yet: whoever gains it takes it
+            }
+            else
+            {
+                holder.Queue.Enqueue(i);
+            }
         }
     }
 
-    public bool TryTakeNext(PeerId peer, out FileChunk chunk)
+    public bool TryTakeNext(PeerId peer, out PlannedChunk chunk)
     {
         lock (_gate)
         {
-            if (_queues.TryGetValue(peer, out var queue) && queue.TryDequeue(out chunk))
+            chunk = default;
+            if (!_peers.TryGetValue(peer, out var own) || own.InFlight.Count >= _perPeer)
             {
-                return true;
+                return false;
             }
 
-            chunk = default;
+            while (own.Queue.TryDequeue(out var index))
+            {
+                if (!_done[index])
+                {
+                    return Take(own, index, out chunk);
+                }
+            }
+
+            for (var node = _pool.First; node is not null;)
+            {
+                var next = node.Next;
+                var index = node.Value;
+                if (_done[index])
+                {
+                    _pool.Remove(node);
+                }
+                else if (own.Has(index) && !own.InFlight.Contains(index))
+                {
+                    _pool.Remove(node);
+                    return Take(own, index, out chunk);
+                }
+
+                node = next;
+            }
+
             return false;
         }
     }
 
-    public void ReportCompleted(PeerId peer, FileChunk chunk, TimeSpan elapsed)
+    private bool Take(PeerQueue own, int index, out PlannedChunk chunk)
     {
-        // Round-robin ignores feedback by design (DESIGN A.9).
+        var duplicate = _peers.Values.Any(q => q.InFlight.Contains(index));
+        own.InFlight.Add(index);
+        chunk = new PlannedChunk(index, _chunks[index], duplicate);
+        return true;
     }
 
-    public void ReportFailed(PeerId peer, FileChunk chunk, Exception error)
+    public void ReportCompleted(PeerId peer, int index, long bytes, TimeSpan elapsed)
     {
-        // The pipeline collects failed chunks for its retry rounds.
+        // Round-robin ignores rates by design (DESIGN A.9); it only keeps count of what is in flight.
+        lock (_gate)
+        {
+            _done[index] = true;
+            foreach (var queue in _peers.Values)
+            {
+                queue.InFlight.Remove(index);
+            }
+        }
     }
 
-    public IReadOnlyList<FileChunk> RemovePeer(PeerId peer)
+    public void ReportFailed(PeerId peer, int index, Exception error)
     {
         lock (_gate)
         {
-            if (!_queues.Remove(peer, out var queue))
+            if (_peers.TryGetValue(peer, out var own) && own.InFlight.Remove(index))
             {
-                return [];
+                Requeue(index);
+            }
+        }
+    }
+
+    public void ReportStalled(PeerId peer, int index, long bytesSoFar, TimeSpan elapsed)
+    {
+        lock (_gate)
+        {
+            Requeue(index); // the stalled copy keeps running; another peer may take a second one
+        }
+    }
+
+    public void AddPeer(PlannerPeer peer)
+    {
+        lock (_gate)
+        {
+            // A late peer gets no share of the deal, only what the others give back.
+            _peers.TryAdd(peer.PeerId, new PeerQueue(peer.Holds is null ? null : [.. peer.Holds]));
+        }
+    }
+
+    public void PeerGained(PeerId peer, IReadOnlyCollection<int> indexes)
+    {
+        lock (_gate)
+        {
+            if (_peers.TryGetValue(peer, out var own) && own.Holds is not null)
+            {
+                own.Holds.UnionWith(indexes);
+            }
+        }
+    }
+
+    public void RemovePeer(PeerId peer)
+    {
+        lock (_gate)
+        {
+            if (!_peers.Remove(peer, out var own))
+            {
+                return;
             }
 
-            return [.. queue];
+            foreach (var index in own.InFlight.Concat(own.Queue))
+            {
+                Requeue(index);
+            }
+        }
+    }
+
+    public void Prioritize(int fromIndex, int count)
+    {
+        // Round-robin keeps its deal (DESIGN A.9).
+    }
+
+    private void Requeue(int index)
+    {
+        if (!_done[index] && !_pool.Contains(index))
+        {
+            _pool.AddLast(index);
         }
     }
 }

@@ -50,19 +50,29 @@ public sealed class ExternalPlugin : IDisposable
                 {
                     private readonly Stack<FileChunk> _chunks = new(request.Chunks);
 
-                    public bool TryTakeNext(PeerId peer, out FileChunk chunk)
+                    public bool TryTakeNext(PeerId peer, out PlannedChunk chunk)
                     {
                         lock (_chunks)
                         {
-                            return _chunks.TryPop(out chunk);
+                            var taken = _chunks.TryPop(out var next);
+                            chunk = new PlannedChunk((int)next.Offset, next);
+                            return taken;
                         }
                     }
 
-                    public void ReportCompleted(PeerId peer, FileChunk chunk, TimeSpan elapsed) { }
+                    public void ReportCompleted(PeerId peer, int index, long bytes, TimeSpan elapsed) { }
 
-                    public void ReportFailed(PeerId peer, FileChunk chunk, Exception error) { }
+                    public void ReportFailed(PeerId peer, int index, Exception error) { }
 
-                    public IReadOnlyList<FileChunk> RemovePeer(PeerId peer) => [];
+                    public void ReportStalled(PeerId peer, int index, long bytesSoFar, TimeSpan elapsed) { }
+
+                    public void AddPeer(PlannerPeer peer) { }
+
+                    public void PeerGained(PeerId peer, IReadOnlyCollection<int> indexes) { }
+
+                    public void RemovePeer(PeerId peer) { }
+
+                    public void Prioritize(int fromIndex, int count) { }
                 }
             }
             """);
@@ -103,7 +113,7 @@ public sealed class ExternalPlugin : IDisposable
         }
 
         File.WriteAllText(Path.Combine(Folder, "plugin.json"), """
-            { "id": "External.Planner", "version": "9.9.9", "contractVersion": "1.0", "assemblies": ["External.Planner.dll"] }
+            { "id": "External.Planner", "version": "9.9.9", "contractVersion": "2.0", "assemblies": ["External.Planner.dll"] }
             """);
     }
 

@@ -21,7 +21,7 @@ public sealed class PluginCatalogTests : IClassFixture<ExternalPlugin>
     public PluginCatalogTests(ExternalPlugin external) => _external = external;
 
     [Fact]
-    public void The_five_built_plugins_load_from_the_plugins_folder_with_their_status()
+    public void The_six_built_plugins_load_from_the_plugins_folder_with_their_status()
     {
         using var catalog = PeerHost.LoadPlugins([], NullLoggerFactory.Instance);
         var parts = catalog.Parts.ToDictionary(p => (p.Kind, p.Name));
@@ -30,6 +30,7 @@ public sealed class PluginCatalogTests : IClassFixture<ExternalPlugin>
         Assert.Equal(PluginStatus.Active, parts[(PluginKind.Discovery, "mdns")].Status);
         Assert.Equal(PluginStatus.Active, parts[(PluginKind.Unpacker, "rar")].Status);
         Assert.Equal(PluginStatus.Active, parts[(PluginKind.Planner, "round-robin")].Status);
+        Assert.Equal(PluginStatus.Active, parts[(PluginKind.Planner, "adaptive")].Status);
         var quic = parts[(PluginKind.Transport, "quic")];
         if (System.Net.Quic.QuicListener.IsSupported)
         {
@@ -71,6 +72,7 @@ public sealed class PluginCatalogTests : IClassFixture<ExternalPlugin>
         var chosen = catalog.Select<ITransport>(PluginKind.Transport, null);
         Assert.Equal(System.Net.Quic.QuicListener.IsSupported ? "quic" : "tls", chosen.Name);
         Assert.Equal("round-robin", catalog.Select<IChunkPlanner>(PluginKind.Planner, "ROUND-ROBIN").Name);
+        Assert.Equal("adaptive", catalog.Select<IChunkPlanner>(PluginKind.Planner, null).Name); // the default
 
         var unknown = Assert.Throws<PluginSelectionException>(() => catalog.Select<ITransport>(PluginKind.Transport, "carrier-pigeon"));
         Assert.Contains("available: tls", unknown.Message, StringComparison.Ordinal);
@@ -93,7 +95,7 @@ public sealed class PluginCatalogTests : IClassFixture<ExternalPlugin>
         var peer = new PlannerPeer(PeerId.FromCertificate([1, 2, 3]), "p");
         var plan = planner.CreatePlan(new ChunkPlanRequest([new FileChunk("a", 0, 1), new FileChunk("a", 1, 1)], [peer]));
         Assert.True(plan.TryTakeNext(peer.PeerId, out var first));
-        Assert.Equal(1, first.Offset); // its own strategy, not round-robin's
+        Assert.Equal(1, first.Chunk.Offset); // its own strategy, not round-robin's
     }
 
     [Fact]
@@ -117,11 +119,31 @@ public sealed class PluginCatalogTests : IClassFixture<ExternalPlugin>
             File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
         }
 
-        File.WriteAllText(Path.Combine(folder, "plugin.json"), """{ "id": "Future.Plugin", "version": "1.0.0", "contractVersion": "2.0", "assemblies": ["External.Planner.dll"] }""");
+        File.WriteAllText(Path.Combine(folder, "plugin.json"), """{ "id": "Future.Plugin", "version": "1.0.0", "contractVersion": "3.0", "assemblies": ["External.Planner.dll"] }""");
         using var catalog = Peer.Composition.PluginCatalog.Load([temp.Path], NullLoggerFactory.Instance);
         var part = Assert.Single(catalog.Parts);
         Assert.Equal(PluginStatus.Incompatible, part.Status);
-        Assert.Contains("contract 2.0", part.Reason, StringComparison.Ordinal);
+        Assert.Contains("contract 3.0", part.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_planner_built_against_contract_1_is_Incompatible_with_its_reason()
+    {
+        // Contract 2 changed IChunkPlan (chunk indexes, availability, peers joining, stalls): a planner built
+        // against contract 1 would fail at its first call, so the catalog refuses it from its manifest instead.
+        using var temp = new TempDir();
+        var folder = temp.Sub("Old.Planner");
+        foreach (var file in Directory.EnumerateFiles(_external.Folder))
+        {
+            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        }
+
+        File.WriteAllText(Path.Combine(folder, "plugin.json"), """{ "id": "Old.Planner", "version": "1.0.0", "contractVersion": "1.0", "assemblies": ["External.Planner.dll"], "provides": ["planner"] }""");
+        using var catalog = Peer.Composition.PluginCatalog.Load([temp.Path], NullLoggerFactory.Instance);
+        var part = Assert.Single(catalog.Parts);
+        Assert.Equal(PluginStatus.Incompatible, part.Status);
+        Assert.Equal($"targets contract 1.0, this host implements {Core.ContractVersion.Current}", part.Reason);
+        Assert.Equal(2, Core.ContractVersion.Current.Major);
     }
 
     [Fact]
@@ -130,13 +152,13 @@ public sealed class PluginCatalogTests : IClassFixture<ExternalPlugin>
         using var temp = new TempDir();
         var garbage = temp.Sub("Garbage");
         File.WriteAllBytes(Path.Combine(garbage, "Garbage.dll"), GameFixture.Bytes(4096, 1));
-        File.WriteAllText(Path.Combine(garbage, "plugin.json"), """{ "id": "Garbage", "version": "1", "contractVersion": "1.0", "assemblies": ["Garbage.dll"] }""");
+        File.WriteAllText(Path.Combine(garbage, "plugin.json"), """{ "id": "Garbage", "version": "1", "contractVersion": "2.0", "assemblies": ["Garbage.dll"] }""");
         var noManifest = temp.Sub("NoManifest");
         File.WriteAllBytes(Path.Combine(noManifest, "Some.dll"), GameFixture.Bytes(100, 2));
         var badJson = temp.Sub("BadJson");
         File.WriteAllText(Path.Combine(badJson, "plugin.json"), "{ not json");
         var escaping = temp.Sub("Escaping");
-        File.WriteAllText(Path.Combine(escaping, "plugin.json"), """{ "id": "Escaping", "version": "1", "contractVersion": "1.0", "assemblies": ["../../evil.dll"] }""");
+        File.WriteAllText(Path.Combine(escaping, "plugin.json"), """{ "id": "Escaping", "version": "1", "contractVersion": "2.0", "assemblies": ["../../evil.dll"] }""");
 
         using var catalog = Peer.Composition.PluginCatalog.Load([temp.Path], NullLoggerFactory.Instance);
         Assert.Equal(4, catalog.Parts.Count);
@@ -156,14 +178,14 @@ public sealed class PluginCatalogTests : IClassFixture<ExternalPlugin>
         // A broken transport plugin: loading it would log and list a Malfunctioned part.
         var garbage = temp.Sub("Garbage.Transport");
         File.WriteAllBytes(Path.Combine(garbage, "Garbage.dll"), GameFixture.Bytes(4096, 1));
-        File.WriteAllText(Path.Combine(garbage, "plugin.json"), """{ "id": "Garbage.Transport", "version": "1", "contractVersion": "1.0", "assemblies": ["Garbage.dll"], "provides": ["transport"] }""");
+        File.WriteAllText(Path.Combine(garbage, "plugin.json"), """{ "id": "Garbage.Transport", "version": "1", "contractVersion": "2.0", "assemblies": ["Garbage.dll"], "provides": ["transport"] }""");
         var planner = temp.Sub("External.Planner");
         foreach (var file in Directory.EnumerateFiles(_external.Folder).Where(f => Path.GetFileName(f) != "plugin.json"))
         {
             File.Copy(file, Path.Combine(planner, Path.GetFileName(file)));
         }
 
-        File.WriteAllText(Path.Combine(planner, "plugin.json"), """{ "id": "External.Planner", "version": "1.0.0", "contractVersion": "1.0", "assemblies": ["External.Planner.dll"], "provides": ["planner"] }""");
+        File.WriteAllText(Path.Combine(planner, "plugin.json"), """{ "id": "External.Planner", "version": "1.0.0", "contractVersion": "2.0", "assemblies": ["External.Planner.dll"], "provides": ["planner"] }""");
 
         var logs = new Unpacking.RecordingLoggerFactory();
         using var catalog = Peer.Composition.PluginCatalog.Load([temp.Path], logs);

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# P2 and P9 (issue 14): the adaptive planner (the default) against round-robin in the same run, on namespace
+# hosts with tc-shaped links (needs root). Prints table rows; bench/run.sh calls it with LS, BENCH, W set.
+#   P2: two peers each shaped to 400 Mbit/s: received rate / sum of the rates (bar >= 0.95x).
+#   P9: one peer at 400 Mbit/s, one at 40: time from both / time from the fast one alone (ideal 400/440 = 0.91,
+#       bar <= 1.0); round-robin, which deals half the chunks to the slow peer, in the same run.
+# Standalone (builds into a temp dir):  flock -o /tmp/lanspread-timing.lock bash bench/planner.sh [--quick]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+QUICK=0; [ "${1:-}" = "--quick" ] && QUICK=1
+if [ $QUICK = 1 ]; then : "${RUNS:=1}" "${P2SIZE:=128}" "${P9SIZE:=64}"; else : "${RUNS:=3}" "${P2SIZE:=512}" "${P9SIZE:=200}"; fi
+OWN_W=0
+if [ -z "${W:-}" ]; then W=$(mktemp -d /var/tmp/lanspread-planner.XXXXXX); OWN_W=1; fi
+P="$W/planner"; rm -rf "$P"; mkdir -p "$P"
+B=lspl$$; NETNS=(); PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+  for n in "${NETNS[@]}"; do ip netns pids "$n" 2>/dev/null | xargs -r kill -9 2>/dev/null || true; ip netns del "$n" 2>/dev/null || true; done
+  rm -rf "$P"; [ $OWN_W = 1 ] && rm -rf "$W"
+}
+trap cleanup EXIT
+if [ -z "${LS:-}" ]; then
+  echo "== building (Release)" >&2
+  dotnet publish hosts/LanSpread.Cli -c Release -o "$W/bin" -nologo -v q >/dev/null
+  dotnet build bench/LanSpread.Bench -c Release -o "$W/benchbin" -nologo -v q >/dev/null
+  LS="$W/bin/lanspread"; BENCH="$W/benchbin/LanSpread.Bench.dll"
+fi
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2==1) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+
+SW="$B-sw"; ip netns add "$SW"; NETNS+=("$SW")
+ip netns exec "$SW" ip link add br0 type bridge; ip netns exec "$SW" ip link set br0 up
+i=2
+for h in s1 s2 c; do
+  ns="$B-$h"; ip netns add "$ns"; NETNS+=("$ns")
+  ip link add "vp$$$i" type veth peer name "vp$$${i}h"
+  ip link set "vp$$${i}h" netns "$ns"; ip link set "vp$$$i" netns "$SW"
+  ip netns exec "$SW" ip link set "vp$$$i" master br0; ip netns exec "$SW" ip link set "vp$$$i" up
+  ip netns exec "$ns" ip link set "vp$$${i}h" name eth0; ip netns exec "$ns" ip link set lo up
+  ip netns exec "$ns" ip addr add "10.79.0.$i/24" dev eth0; ip netns exec "$ns" ip link set eth0 up
+  i=$((i+1))
+done
+shape() { ip netns exec "$B-$1" tc qdisc replace dev eth0 root tbf rate "$2" burst 512kb latency 200ms; }
+
+# One get from the given seeders with the given planner; prints its transfer seconds.
+get() {
+  local planner=$1; shift
+  local peers=(); for s in "$@"; do peers+=(--peer "10.79.0.$s:42420"); done
+  rm -rf "$P/client" "$P/c-data"; mkdir -p "$P/client"
+  ip netns exec "$B-c" "$LS" get alienswarm --games "$P/client" --data "$P/c-data" "${peers[@]}" --peers $# --planner "$planner" \
+    --no-mdns --no-install --json --log-level Warning >"$P/get.json" 2>/dev/null || true
+  grep -o '"DownloadGameFilesFinished".*"seconds":[0-9.]*' "$P/get.json" | sed 's/.*"seconds":\([0-9.]*\)/\1/'
+}
+
+serve_game() {
+  local size=$1
+  for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done; PIDS=()
+  rm -rf "$P/games"; mkdir -p "$P/games"; dotnet "$BENCH" make-game "$P/games" alienswarm "$size" 10 >/dev/null
+  for h in s1 s2; do
+    ip netns exec "$B-$h" "$LS" serve --games "$P/games" --data "$P/$h-data-$size" --name "$h" --no-mdns --log-level Warning >/dev/null 2>&1 &
+    PIDS+=($!); disown
+  done
+  sleep 2
+}
+
+# P2: two equal peers, both planners interleaved.
+serve_game "$P2SIZE"
+shape s1 400mbit; shape s2 400mbit
+A2=(); R2=()
+for _ in $(seq "$RUNS"); do A2+=("$(get adaptive 2 3)"); R2+=("$(get round-robin 2 3)"); done
+echo "P2 seconds per run: adaptive ${A2[*]}; round-robin ${R2[*]}" >&2
+TA2=$(printf '%s\n' "${A2[@]}" | median); TR2=$(printf '%s\n' "${R2[@]}" | median)
+MA2=$(awk -v m="$P2SIZE" -v t="$TA2" 'BEGIN {printf "%.1f", m*1048576*8/1e6/t}'); MR2=$(awk -v m="$P2SIZE" -v t="$TR2" 'BEGIN {printf "%.1f", m*1048576*8/1e6/t}')
+echo "| P2 | ${P2SIZE} MiB from two peers, each shaped to 400 Mbit/s (tc tbf), adaptive planner | ${MA2} Mbit/s | sum of rates 800 Mbit/s; round-robin ${MR2} Mbit/s | $(ratio "$MA2" 800)× (bar ≥ 0.95×; round-robin $(ratio "$MR2" 800)×) |"
+
+# P9: 400 vs 40 Mbit/s.
+serve_game "$P9SIZE"
+shape s1 400mbit; shape s2 40mbit
+F9=(); A9=(); R9=()
+for _ in $(seq "$RUNS"); do F9+=("$(get adaptive 2)"); A9+=("$(get adaptive 2 3)"); R9+=("$(get round-robin 2 3)"); done
+echo "P9 seconds per run: fast alone ${F9[*]}; adaptive ${A9[*]}; round-robin ${R9[*]}" >&2
+TF9=$(printf '%s\n' "${F9[@]}" | median); TA9=$(printf '%s\n' "${A9[@]}" | median); TR9=$(printf '%s\n' "${R9[@]}" | median)
+echo "| P9 | ${P9SIZE} MiB from a 400 Mbit/s and a 40 Mbit/s peer: time from both / from the fast one alone | adaptive ${TA9} s | fast alone ${TF9} s; round-robin ${TR9} s | $(ratio "$TA9" "$TF9")× (bar ≤ 1.0×, ideal 0.91×; round-robin $(ratio "$TR9" "$TF9")×) |"

@@ -1,0 +1,568 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Threading.Channels;
+using LanSpread.Core.Events;
+using LanSpread.Core.Model;
+using LanSpread.Core.Planning;
+using LanSpread.Peer.FileSystem;
+using LanSpread.Peer.Library;
+using LanSpread.Peer.Peers;
+using LanSpread.Peer.Runtime;
+using Microsoft.Extensions.Logging;
+
+namespace LanSpread.Peer.Download;
+
+/// <summary>
+/// Fetches a download's chunks from its peers through an <see cref="IChunkPlan"/>, without rounds:
+/// <code>
+/// loop (one thread owns the state; requests are tasks that post their end to a channel):
+///   fill ─► per active peer: while the plan gives it a chunk ─► request (first copy in place, extra copies to a side file)
+///   end ─► verified ─► record, ChunkCompleted, plan.ReportCompleted, cancel the other copies
+///       │  bad data ─► ChunkRejected + PeerBanned, peer removed │ error ─► plan.ReportFailed (3 in a row: peer removed)
+///   tick (200 ms) ─► peer rates ─► no byte for StallPolicy.StallAfter ─► plan.ReportStalled (peer snubbed by the plan)
+///                                  no byte for 30 s ─► request cancelled as failed
+///   every second ─► peers with the same manifest digest that joined or came back ─► plan.AddPeer
+/// </code>
+/// A local write error fails at once; cancellation stops every request before returning.
+/// </summary>
+internal sealed class ChunkScheduler
+{
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Chunks kept in order ahead of a streaming install's read position (about 32 MiB at the default 4 MiB).</summary>
+    private const int StreamingWindow = 8;
+    private static readonly TimeSpan PeerScanInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan NoPeerGrace = TimeSpan.FromSeconds(5);
+    private const int BufferSize = 1024 * 1024;
+
+    // A ceiling on any plan's appetite, so a planner bug cannot open thousands of streams.
+    private const int MaxRequestsPerPeer = 32;
+    private const int FailuresBeforeRemoval = 3;
+
+    private readonly RuntimeContext _context;
+    private readonly DownloadJob _job;
+    private readonly ILogger _logger;
+    private readonly IReadOnlyList<FileChunk> _chunks;
+    private readonly Func<PeerClient, CancellationToken, Task<bool>> _offersSameContent;
+    private readonly Dictionary<PeerId, SchedulerPeer> _peers = [];
+    private readonly Dictionary<PeerId, long> _checked = [];
+    private readonly Dictionary<int, List<ChunkRequest>> _inFlight = [];
+    private readonly Channel<ChunkRequest> _ended = Channel.CreateUnbounded<ChunkRequest>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly bool[] _done;
+    private readonly int[] _failures;
+    private readonly string _sideDirectory;
+    private int _remaining;
+    private int _sideFiles;
+    private IChunkPlan _plan = null!;
+    private Dictionary<string, (long Offset, int Index)[]>? _byFile;
+
+    public ChunkScheduler(RuntimeContext context, DownloadJob job, ILogger logger, IReadOnlyList<FileChunk> chunks, IEnumerable<PeerClient> peers,
+        Func<PeerClient, CancellationToken, Task<bool>> offersSameContent)
+    {
+        _context = context;
+        _job = job;
+        _logger = logger;
+        _chunks = chunks;
+        _offersSameContent = offersSameContent;
+        _done = new bool[chunks.Count];
+        _failures = new int[chunks.Count];
+        _remaining = chunks.Count;
+        _sideDirectory = Path.Combine(job.Root, GameRootLayout.PartialDirectory, ".lanspread.dup");
+        foreach (var peer in peers)
+        {
+            _peers[peer.Id] = new SchedulerPeer(peer, null);
+        }
+    }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        if (_remaining == 0)
+        {
+            return;
+        }
+
+        _plan = _context.Planner.CreatePlan(new ChunkPlanRequest(_chunks, _peers.Values.Select(ToPlanner).ToList(), Math.Max(1, _context.Options.ChunksInFlightPerPeer)));
+        var lastTick = Stopwatch.GetTimestamp();
+        var nextScan = Stopwatch.GetTimestamp() + (long)(PeerScanInterval.TotalSeconds * Stopwatch.Frequency);
+        long? stuckSince = null;
+        try
+        {
+            Fill(cancellationToken);
+            while (_remaining > 0)
+            {
+                try
+                {
+                    await _ended.Reader.WaitToReadAsync(cancellationToken).AsTask().WaitAsync(Tick, cancellationToken);
+                }
+                catch (TimeoutException)
+                {
+                    // a tick: rates, stalls, peers
+                }
+
+                while (_ended.Reader.TryRead(out var request))
+                {
+                    await EndAsync(request);
+                }
+
+                if (Stopwatch.GetElapsedTime(lastTick) >= Tick)
+                {
+                    var since = Stopwatch.GetElapsedTime(lastTick);
+                    lastTick = Stopwatch.GetTimestamp();
+                    foreach (var peer in _peers.Values)
+                    {
+                        peer.Sample(since);
+                    }
+
+                    DetectStalls();
+                }
+
+                if (Stopwatch.GetTimestamp() >= nextScan && _remaining > 0)
+                {
+                    nextScan = Stopwatch.GetTimestamp() + (long)(PeerScanInterval.TotalSeconds * Stopwatch.Frequency);
+                    await ScanPeersAsync(cancellationToken);
+                }
+
+                PrioritizeForReader();
+                Fill(cancellationToken);
+                if (_remaining > 0 && _inFlight.Count == 0)
+                {
+                    stuckSince ??= Stopwatch.GetTimestamp();
+                    ThrowIfHopeless(stuckSince.Value);
+                }
+                else
+                {
+                    stuckSince = null;
+                }
+            }
+        }
+        finally
+        {
+            await StopAllAsync();
+        }
+    }
+
+    /// <summary>
+    /// A streaming install waits for a chunk: the plan's window starts there (issue 22), so the archive
+    /// completes in order near the unpacker's read position while the rest stays rarest-first.
+    /// </summary>
+    private void PrioritizeForReader()
+    {
+        if (_job.Staged?.TakeReadHint() is not { } hint)
+        {
+            return;
+        }
+
+        // The chunks to fetch are in file order, then offset order: the window starts at the first one at or after the reader.
+        _byFile ??= _chunks.Select((c, i) => (c, i)).GroupBy(x => x.c.RelativePath, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(x => (x.c.Offset, Index: x.i)).ToArray(), StringComparer.Ordinal);
+        if (_byFile.TryGetValue(hint.Path, out var chunks) && Array.FindIndex(chunks, c => c.Offset >= hint.Offset) is var first and >= 0)
+        {
+            _plan.Prioritize(chunks[first].Index, StreamingWindow);
+        }
+    }
+
+    private static PlannerPeer ToPlanner(SchedulerPeer peer) => new(peer.Id, peer.Name, peer.Holds);
+
+    /// <summary>Issues whatever the plan gives each active peer, the fastest first (they get the scarce chunks in the end-game).</summary>
+    private void Fill(CancellationToken cancellationToken)
+    {
+        foreach (var peer in _peers.Values.Where(p => p.Active).OrderByDescending(p => p.Rate).ToList())
+        {
+            for (var guard = 0; peer.InFlight.Count < MaxRequestsPerPeer && guard < 2 * MaxRequestsPerPeer && _plan.TryTakeNext(peer.Id, out var planned); guard++)
+            {
+                if ((uint)planned.Index >= (uint)_chunks.Count || _done[planned.Index] || peer.InFlight.Any(r => r.Index == planned.Index))
+                {
+                    // A plan's slip: nothing to fetch; tell it the chunk is settled so it stops counting it.
+                    if ((uint)planned.Index < (uint)_chunks.Count)
+                    {
+                        _plan.ReportCompleted(peer.Id, planned.Index, 0, TimeSpan.Zero);
+                    }
+
+                    continue;
+                }
+
+                Start(peer, planned with { Chunk = _chunks[planned.Index] }, cancellationToken);
+            }
+        }
+    }
+
+    private void Start(SchedulerPeer peer, PlannedChunk planned, CancellationToken cancellationToken)
+    {
+        if (!_inFlight.TryGetValue(planned.Index, out var copies))
+        {
+            _inFlight[planned.Index] = copies = [];
+        }
+
+        var inPlace = !copies.Any(c => c.InPlace);
+        var side = inPlace ? null : Path.Combine(_sideDirectory, $"{planned.Index}.{Interlocked.Increment(ref _sideFiles)}");
+        var request = new ChunkRequest(peer, planned, inPlace, side, cancellationToken);
+        copies.Add(request);
+        peer.InFlight.Add(request);
+        peer.BusyChanged();
+        request.Task = FetchAsync(request);
+    }
+
+    /// <summary>Fetches one copy of a chunk, hashing the bytes as they arrive; never throws (the end goes to the channel).</summary>
+    private async Task FetchAsync(ChunkRequest request)
+    {
+        await Task.Yield();
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        var chunk = request.Chunk;
+        try
+        {
+            using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            string path;
+            if (request.SidePath is { } side)
+            {
+                Directory.CreateDirectory(_sideDirectory);
+                path = side;
+            }
+            else
+            {
+                path = Path.Combine(_job.Root, GameRootLayout.PartialDirectory, chunk.RelativePath);
+            }
+
+            using var handle = File.OpenHandle(path, request.InPlace ? FileMode.Open : FileMode.Create, FileAccess.Write, FileShare.ReadWrite, FileOptions.Asynchronous);
+            await request.Peer.Client.FetchChunkAsync(_job.Game, chunk.RelativePath, chunk.Offset, chunk.Length, handle, buffer,
+                n =>
+                {
+                    request.Progress(n);
+                    request.Peer.Received(n);
+                    if (request.InPlace)
+                    {
+                        Interlocked.Add(ref _job.BytesDone, n);
+                    }
+                }, sha, request.Cancellation.Token);
+            request.Hash = Convert.ToHexStringLower(sha.GetHashAndReset());
+        }
+        catch (Exception ex)
+        {
+            request.Error = ex;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            _ended.Writer.TryWrite(request);
+        }
+    }
+
+    private async Task EndAsync(ChunkRequest request)
+    {
+        var peer = request.Peer;
+        var index = request.Index;
+        var chunk = request.Chunk;
+        _inFlight[index].Remove(request);
+        if (_inFlight[index].Count == 0)
+        {
+            _inFlight.Remove(index);
+        }
+
+        peer.InFlight.Remove(request);
+        peer.BusyChanged();
+        request.Cancellation.Dispose();
+        if (request.Error is LocalWriteException)
+        {
+            Discard(request);
+            throw request.Error; // the local disk, not the peer: fail the whole download now
+        }
+
+        var expected = _job.Expected[(chunk.RelativePath, chunk.Offset)];
+        if (_done[index] || (request.Error is OperationCanceledException && !request.GaveUp))
+        {
+            Discard(request); // a losing copy, or the download is being cancelled
+            return;
+        }
+
+        if (request.Error is null && request.Hash == expected)
+        {
+            await CompleteAsync(request, expected);
+            return;
+        }
+
+        Discard(request);
+        if (request.Dropped)
+        {
+            return;
+        }
+
+        var error = request.Error switch
+        {
+            null => new ChunkVerificationException($"SHA-256 {ManifestCodec.Abbreviate(request.Hash)} where the manifest says {ManifestCodec.Abbreviate(expected)}"),
+            OperationCanceledException when request.GaveUp => new TimeoutException(
+                $"{peer.Name} stalled: {request.Received} of {chunk.Length} bytes of '{chunk.RelativePath}' at offset {chunk.Offset}, nothing for {StallPolicy.GiveUpAfter.TotalSeconds:0}s"),
+            _ => request.Error,
+        };
+        _plan.ReportFailed(peer.Id, index, error);
+        _failures[index]++;
+        if (error is ChunkVerificationException)
+        {
+            _context.Events.Publish(new ChunkRejected(_job.Game, chunk.RelativePath, chunk.Offset, chunk.Length, peer.Name, peer.Id, error.Message));
+            if (_job.Banned.TryAdd(peer.Id, (peer.Name, $"bad data for '{chunk.RelativePath}' at {chunk.Offset}")))
+            {
+                _logger.LogWarning("{Peer} sent bad data for {File}@{Offset} of {Game}: banned from this download", peer.Name, chunk.RelativePath, chunk.Offset, _job.Game);
+                _context.Events.Publish(new PeerBanned(_job.Game, peer.Name, peer.Id, $"sent bad data for '{chunk.RelativePath}' at {chunk.Offset}: {error.Message}"));
+            }
+
+            peer.Banned = true;
+            Remove(peer, error.Message);
+        }
+        else
+        {
+            peer.ConsecutiveFailures++;
+            var gone = _context.Connector.Find(peer.Id) is null;
+            _logger.LogInformation("{Peer} failed {File}@{Offset} of {Game} ({Error}); the chunk goes back to the plan", peer.Name, chunk.RelativePath, chunk.Offset, _job.Game, error.Message);
+            if (peer.Active && (gone || peer.ConsecutiveFailures >= FailuresBeforeRemoval))
+            {
+                Remove(peer, error.Message);
+            }
+        }
+
+        var limit = (_context.Options.MaxRetryCount + 1) * Math.Max(1, _peers.Count);
+        if (_failures[index] > limit)
+        {
+            var failing = _failures.Count(f => f > limit);
+            throw new IOException($"{failing} chunks still failing after {_context.Options.MaxRetryCount} retries per peer{BannedSuffix()}; last error: {error.Message}");
+        }
+    }
+
+    private async Task CompleteAsync(ChunkRequest request, string hash)
+    {
+        var peer = request.Peer;
+        var chunk = request.Chunk;
+        var others = _inFlight.TryGetValue(request.Index, out var copies) ? copies.ToList() : [];
+        foreach (var other in others)
+        {
+            other.Dropped = true;
+            await other.Cancellation.CancelAsync();
+        }
+
+        if (!request.InPlace)
+        {
+            // The in-place copy must have stopped writing before the winner's bytes go where it wrote.
+            await Task.WhenAll(others.Where(o => o.InPlace).Select(o => o.Task));
+            CopyIntoPlace(request, hash);
+            Interlocked.Add(ref _job.BytesDone, chunk.Length);
+        }
+
+        _done[request.Index] = true;
+        _remaining--;
+        _job.Record!.Add(chunk.RelativePath, chunk.Offset, chunk.Length, hash);
+        _job.Staged?.MarkVerified(chunk.RelativePath, chunk.Offset);
+        _plan.ReportCompleted(peer.Id, request.Index, chunk.Length, request.Elapsed);
+        peer.ConsecutiveFailures = 0;
+        peer.Served += chunk.Length;
+        _job.BytesByPeer.AddOrUpdate(peer.Id, chunk.Length, (_, n) => n + chunk.Length);
+        _job.RateByPeer[peer.Id] = peer.MeanRate();
+        _context.Events.Publish(new ChunkCompleted(_job.Game, chunk.RelativePath, chunk.Offset, chunk.Length, peer.Name, peer.Id));
+    }
+
+    /// <summary>Copies a winning extra copy from its side file into the staged file, verifying it again on the way.</summary>
+    private void CopyIntoPlace(ChunkRequest request, string hash)
+    {
+        var chunk = request.Chunk;
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
+            using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            using (var source = File.OpenHandle(request.SidePath!, FileMode.Open, FileAccess.Read))
+            using (var target = File.OpenHandle(Path.Combine(_job.Root, GameRootLayout.PartialDirectory, chunk.RelativePath), FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
+            {
+                for (long done = 0; done < chunk.Length;)
+                {
+                    var read = RandomAccess.Read(source, buffer.AsSpan(0, (int)Math.Min(buffer.Length, chunk.Length - done)), chunk.Offset + done);
+                    if (read == 0)
+                    {
+                        throw new LocalWriteException($"the side copy of '{chunk.RelativePath}' at {chunk.Offset} is short", new EndOfStreamException());
+                    }
+
+                    sha.AppendData(buffer.AsSpan(0, read));
+                    RandomAccess.Write(target, buffer.AsSpan(0, read), chunk.Offset + done);
+                    done += read;
+                }
+            }
+
+            if (Convert.ToHexStringLower(sha.GetHashAndReset()) != hash)
+            {
+                throw new LocalWriteException($"the side copy of '{chunk.RelativePath}' at {chunk.Offset} changed on disk", new InvalidDataException());
+            }
+        }
+        catch (IOException ex)
+        {
+            throw new LocalWriteException($"cannot write '{chunk.RelativePath}' at {chunk.Offset}: {ex.Message}", ex);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            TryDelete(request.SidePath!);
+        }
+    }
+
+    /// <summary>Takes back what a copy that did not win counted, and deletes its side file.</summary>
+    private void Discard(ChunkRequest request)
+    {
+        if (request.InPlace)
+        {
+            Interlocked.Add(ref _job.BytesDone, -request.Received);
+        }
+        else
+        {
+            TryDelete(request.SidePath!);
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // the staging folder goes as a whole at the end
+        }
+    }
+
+    /// <summary>
+    /// A peer silent for <see cref="StallPolicy.StallAfter"/> has every request reported stalled; a single request
+    /// silent for <see cref="StallPolicy.RequestStallFactor"/> times that while its peer sends others is reported alone.
+    /// </summary>
+    private void DetectStalls()
+    {
+        foreach (var peer in _peers.Values.Where(p => p.InFlight.Count > 0))
+        {
+            var stallAfter = StallPolicy.StallAfter(peer.Rate, peer.InFlight.Count);
+            var silent = peer.Silence() >= stallAfter;
+            foreach (var request in peer.InFlight.ToList())
+            {
+                var idle = request.Idle;
+                if (idle >= StallPolicy.GiveUpAfter && !request.GaveUp)
+                {
+                    request.GaveUp = true;
+                    request.Cancellation.Cancel();
+                }
+                else if (!request.StallReported && !request.Dropped && (silent ? idle >= stallAfter : idle >= stallAfter * StallPolicy.RequestStallFactor))
+                {
+                    request.StallReported = true;
+                    _logger.LogInformation("{Peer} stalled on {File}@{Offset} of {Game}: nothing for {Idle:0.0}s at {Rate:0} B/s; the chunk goes to another peer too",
+                        peer.Name, request.Chunk.RelativePath, request.Chunk.Offset, _job.Game, idle.TotalSeconds, peer.Rate);
+                    _plan.ReportStalled(peer.Id, request.Index, request.Received, request.Elapsed);
+                }
+            }
+        }
+    }
+
+    private void Remove(SchedulerPeer peer, string reason)
+    {
+        if (!peer.Active)
+        {
+            return;
+        }
+
+        peer.Active = false;
+        peer.RemovedAt = Stopwatch.GetTimestamp();
+        _plan.RemovePeer(peer.Id);
+        foreach (var request in peer.InFlight)
+        {
+            request.Dropped = true;
+            request.Cancellation.Cancel();
+        }
+
+        _logger.LogWarning("{Peer} is left out of {Game} for now ({Reason}); its chunks go to the others", peer.Name, _job.Game, reason);
+    }
+
+    /// <summary>Peers offering the same manifest that joined, or came back after failing, are added to the plan at once.</summary>
+    private async Task ScanPeersAsync(CancellationToken cancellationToken)
+    {
+        var version = _context.PeerGameDb.LatestVersion(_job.Game);
+        foreach (var offer in _context.PeerGameDb.PeersWithLatest(_job.Game))
+        {
+            if (_context.Connector.Find(offer.PeerId) is not { } client || _job.Banned.ContainsKey(offer.PeerId))
+            {
+                continue;
+            }
+
+            if (_peers.TryGetValue(offer.PeerId, out var known))
+            {
+                if (known.Active || known.Banned || Stopwatch.GetElapsedTime(known.RemovedAt) < known.Backoff)
+                {
+                    continue;
+                }
+
+                // Back after failing: used again, with a longer wait should it fail again.
+                known.Client = client;
+                known.Active = true;
+                known.ConsecutiveFailures = 0;
+                known.Backoff = TimeSpan.FromSeconds(Math.Min(30, known.Backoff.TotalSeconds * 2));
+                _plan.AddPeer(ToPlanner(known));
+                _logger.LogInformation("{Peer} is back in the download of {Game}", known.Name, _job.Game);
+                continue;
+            }
+
+            if (_checked.TryGetValue(offer.PeerId, out var at) && Stopwatch.GetElapsedTime(at) < TimeSpan.FromSeconds(5))
+            {
+                continue;
+            }
+
+            _checked[offer.PeerId] = Stopwatch.GetTimestamp();
+            if (version is null || !await _offersSameContent(client, cancellationToken))
+            {
+                continue;
+            }
+
+            var peer = new SchedulerPeer(client, null);
+            _peers[peer.Id] = peer;
+            _plan.AddPeer(ToPlanner(peer));
+            _logger.LogInformation("{Peer} joined the download of {Game}", peer.Name, _job.Game);
+        }
+    }
+
+    private void ThrowIfHopeless(long stuckSince)
+    {
+        var usable = _peers.Values.Where(p => !p.Banned).ToList();
+        if (usable.Count == 0)
+        {
+            throw new IOException($"{_remaining} chunks have no honest holder{BannedSuffix()}; nothing unverified was kept");
+        }
+
+        if (Stopwatch.GetElapsedTime(stuckSince) < NoPeerGrace)
+        {
+            return; // a peer may come back or join
+        }
+
+        throw new IOException(usable.Any(p => p.Active)
+            ? $"{_remaining} chunks are held by no peer still answering{BannedSuffix()}"
+            : $"every serving peer failed; {_remaining} chunks missing{BannedSuffix()}");
+    }
+
+    private string BannedSuffix() =>
+        _job.Banned.IsEmpty ? string.Empty : "; banned for bad data: " + string.Join(", ", _job.Banned.Values.Select(b => $"{b.Name} ({b.Reason})"));
+
+    /// <summary>Cancels every request still running and waits for them, so nothing writes after the download ended.</summary>
+    private async Task StopAllAsync()
+    {
+        var running = _peers.Values.SelectMany(p => p.InFlight).ToList();
+        foreach (var request in running)
+        {
+            request.Dropped = true;
+            await request.Cancellation.CancelAsync();
+        }
+
+        await Task.WhenAll(running.Select(r => r.Task));
+        while (_ended.Reader.TryRead(out var request))
+        {
+            Discard(request); // none of these won: a winner is settled when it ends
+            request.Cancellation.Dispose();
+        }
+
+        foreach (var peer in _peers.Values)
+        {
+            peer.InFlight.Clear();
+            peer.BusyChanged();
+            if (peer.Served > 0)
+            {
+                _job.RateByPeer[peer.Id] = peer.MeanRate();
+            }
+        }
+    }
+}

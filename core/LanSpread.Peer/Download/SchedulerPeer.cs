@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using LanSpread.Core.Model;
+using LanSpread.Peer.Peers;
+
+namespace LanSpread.Peer.Download;
+
+/// <summary>The scheduler's view of one peer: its client, requests in flight, observed rate and standing.</summary>
+internal sealed class SchedulerPeer(PeerClient client, IReadOnlyCollection<int>? holds)
+{
+    // EWMA weight of one tick's sample (ticks are 200 ms: about a one-second memory).
+    private const double Alpha = 0.2;
+    private long _received;
+    private long _sampledReceived;
+    private long _busySince;
+    private TimeSpan _busy;
+
+    public PeerClient Client { get; set; } = client;
+
+    public PeerId Id => Client.Id;
+
+    public string Name => Client.Name;
+
+    /// <summary>Chunk indexes it holds (null: all).</summary>
+    public IReadOnlyCollection<int>? Holds { get; set; } = holds;
+
+    public List<ChunkRequest> InFlight { get; } = [];
+
+    /// <summary>In the plan and asked for work.</summary>
+    public bool Active { get; set; } = true;
+
+    /// <summary>Sent bad data: never used again in this download.</summary>
+    public bool Banned { get; set; }
+
+    public int ConsecutiveFailures { get; set; }
+
+    public long RemovedAt { get; set; }
+
+    public TimeSpan Backoff { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Bytes per second while it was sending (an EWMA over ticks in which bytes arrived; 0 until then).</summary>
+    public double Rate { get; private set; }
+
+    /// <summary>Verified bytes it served.</summary>
+    public long Served { get; set; }
+
+    private long _lastByte;
+
+    public void Received(int bytes)
+    {
+        Interlocked.Add(ref _received, bytes);
+        Interlocked.Exchange(ref _lastByte, Stopwatch.GetTimestamp());
+    }
+
+    /// <summary>How long nothing arrived from it while it had requests in flight (counted from the oldest one's start at most).</summary>
+    public TimeSpan Silence()
+    {
+        if (InFlight.Count == 0)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var since = Math.Max(Interlocked.Read(ref _lastByte), InFlight.Min(r => r.Started));
+        return Stopwatch.GetElapsedTime(since);
+    }
+
+    /// <summary>Updates <see cref="Rate"/> from the bytes since the last tick; a tick without bytes keeps the rate it showed while sending, so a stopped peer is judged by it.</summary>
+    public void Sample(TimeSpan sinceLast)
+    {
+        var now = Interlocked.Read(ref _received);
+        var delta = now - _sampledReceived;
+        _sampledReceived = now;
+        if (delta <= 0 || sinceLast <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        var sample = delta / sinceLast.TotalSeconds;
+        Rate = Rate <= 0 ? sample : Rate + (Alpha * (sample - Rate));
+    }
+
+    /// <summary>Keeps the time it had requests in flight, for its mean rate.</summary>
+    public void BusyChanged()
+    {
+        if (InFlight.Count > 0 && _busySince == 0)
+        {
+            _busySince = Stopwatch.GetTimestamp();
+        }
+        else if (InFlight.Count == 0 && _busySince != 0)
+        {
+            _busy += Stopwatch.GetElapsedTime(_busySince);
+            _busySince = 0;
+        }
+    }
+
+    public double MeanRate()
+    {
+        var busy = _busy + (_busySince == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(_busySince));
+        return busy > TimeSpan.Zero ? Served / busy.TotalSeconds : 0;
+    }
+}

@@ -1,0 +1,376 @@
+using LanSpread.Core.Model;
+using LanSpread.Core.Planning;
+
+namespace LanSpread.Planner.Adaptive.Internal;
+
+/// <summary>
+/// The adaptive plan. A chunk is <i>wanted</i> while it is not done and no live (non-stalled) copy is in flight.
+/// A peer asking for work gets, in order: the first wanted chunk of the streaming window it holds; else the rarest
+/// wanted chunk it holds (order shuffled once: random tie-break); else, in the end-game, a duplicate of a chunk in
+/// flight on a clearly slower peer. It gets nothing while snubbed or while its pipe holds what it sends in
+/// <see cref="QueueSeconds"/>.
+/// </summary>
+internal sealed class AdaptivePlan : IChunkPlan
+{
+    /// <summary>How much work, in seconds of a peer's own rate, its pipe holds (enough to hide a request's round trip).</summary>
+    private const double QueueSeconds = 0.5;
+
+    private const int MinDepth = 2;
+    private const int MaxDepth = 16;
+
+    /// <summary>A duplicate goes only to a peer this much faster than every live copy's peer.</summary>
+    private const double DuplicateSpeedup = 1.5;
+
+    private const int MaxLiveCopies = 2;
+
+    private readonly IReadOnlyList<FileChunk> _chunks;
+    private readonly int _baseDepth;
+    private readonly double _meanChunk;
+    private readonly Dictionary<PeerId, PeerState> _peers = [];
+    private readonly int[] _order;
+    private readonly int[] _position;
+    private readonly bool[] _done;
+    private readonly int[] _live;
+    private readonly int[] _partialHolders;
+    private readonly Lock _gate = new();
+    private int _completePeers;
+    private int _scanFrom;
+    private int _windowFrom;
+    private int _windowCount;
+
+    public AdaptivePlan(ChunkPlanRequest request, Random random)
+    {
+        _chunks = request.Chunks;
+        _baseDepth = Math.Clamp(request.RequestsPerPeer, 1, MaxDepth);
+        _meanChunk = _chunks.Count == 0 ? 1 : Math.Max(1, _chunks.Average(c => (double)c.Length));
+        _done = new bool[_chunks.Count];
+        _live = new int[_chunks.Count];
+        _partialHolders = new int[_chunks.Count];
+        _order = Enumerable.Range(0, _chunks.Count).ToArray();
+        random.Shuffle(_order);
+        _position = new int[_chunks.Count];
+        for (var k = 0; k < _order.Length; k++)
+        {
+            _position[_order[k]] = k;
+        }
+
+        foreach (var peer in request.Peers)
+        {
+            Join(peer);
+        }
+    }
+
+    public bool TryTakeNext(PeerId peer, out PlannedChunk chunk)
+    {
+        lock (_gate)
+        {
+            chunk = default;
+            if (!_peers.TryGetValue(peer, out var state) || state.Snubbed || state.InFlight.Count >= Depth(state))
+            {
+                return false;
+            }
+
+            var index = FromWindow(state);
+            if (index < 0)
+            {
+                index = Rarest(state);
+            }
+
+            if (index < 0)
+            {
+                index = EndGame(state);
+            }
+
+            if (index < 0)
+            {
+                return false;
+            }
+
+            var duplicate = _peers.Values.Any(p => p.InFlight.ContainsKey(index)); // end-game, or beside a stalled copy
+            state.InFlight[index] = false;
+            _live[index]++;
+            chunk = new PlannedChunk(index, _chunks[index], duplicate);
+            return true;
+        }
+    }
+
+    public void ReportCompleted(PeerId peer, int index, long bytes, TimeSpan elapsed)
+    {
+        lock (_gate)
+        {
+            if (!Valid(index))
+            {
+                return;
+            }
+
+            if (_peers.TryGetValue(peer, out var state))
+            {
+                state.Learn(bytes, elapsed, state.InFlight.Count(f => !f.Value));
+                state.Snubbed = false;
+                state.Failed.Remove(index);
+            }
+
+            _done[index] = true;
+            _live[index] = 0;
+            foreach (var other in _peers.Values)
+            {
+                other.InFlight.Remove(index); // the pipeline cancels the other copies
+            }
+        }
+    }
+
+    public void ReportFailed(PeerId peer, int index, Exception error)
+    {
+        lock (_gate)
+        {
+            if (Valid(index) && _peers.TryGetValue(peer, out var state))
+            {
+                state.Failed.Add(index);
+                EndCopy(state, index);
+            }
+        }
+    }
+
+    public void ReportStalled(PeerId peer, int index, long bytesSoFar, TimeSpan elapsed)
+    {
+        lock (_gate)
+        {
+            if (!Valid(index) || !_peers.TryGetValue(peer, out var state) || !state.InFlight.TryGetValue(index, out var stalled) || stalled)
+            {
+                return;
+            }
+
+            state.InFlight[index] = true;
+            state.Snubbed = true;
+            Unlive(index);
+        }
+    }
+
+    public void AddPeer(PlannerPeer peer)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        lock (_gate)
+        {
+            if (!_peers.ContainsKey(peer.PeerId))
+            {
+                Join(peer);
+            }
+        }
+    }
+
+    public void PeerGained(PeerId peer, IReadOnlyCollection<int> indexes)
+    {
+        ArgumentNullException.ThrowIfNull(indexes);
+        lock (_gate)
+        {
+            if (!_peers.TryGetValue(peer, out var state) || state.Holds is null)
+            {
+                return;
+            }
+
+            foreach (var index in indexes.Where(Valid))
+            {
+                if (state.Holds.Add(index))
+                {
+                    _partialHolders[index]++;
+                    Rewind(index);
+                }
+            }
+        }
+    }
+
+    public void RemovePeer(PeerId peer)
+    {
+        lock (_gate)
+        {
+            if (!_peers.Remove(peer, out var state))
+            {
+                return;
+            }
+
+            foreach (var index in state.InFlight.Keys.ToList())
+            {
+                EndCopy(state, index);
+            }
+
+            if (state.Holds is null)
+            {
+                _completePeers--;
+            }
+            else
+            {
+                foreach (var index in state.Holds)
+                {
+                    _partialHolders[index]--;
+                }
+            }
+        }
+    }
+
+    public void Prioritize(int fromIndex, int count)
+    {
+        lock (_gate)
+        {
+            _windowFrom = Math.Clamp(fromIndex, 0, _chunks.Count);
+            _windowCount = Math.Clamp(count, 0, _chunks.Count - _windowFrom);
+        }
+    }
+
+    private void Join(PlannerPeer peer)
+    {
+        var holds = peer.Holds is null ? null : new HashSet<int>(peer.Holds.Where(Valid));
+        _peers[peer.PeerId] = new PeerState(holds);
+        if (holds is null)
+        {
+            _completePeers++;
+        }
+        else
+        {
+            foreach (var index in holds)
+            {
+                _partialHolders[index]++;
+            }
+        }
+
+        _scanFrom = 0; // it may hold what nobody else did
+    }
+
+    private bool Valid(int index) => (uint)index < (uint)_chunks.Count;
+
+    private bool Wanted(int index) => !_done[index] && _live[index] == 0;
+
+    private int Availability(int index) => _completePeers + _partialHolders[index];
+
+    /// <summary>Requests the peer keeps in flight: what it sends in <see cref="QueueSeconds"/>, or the configured depth before it is measured.</summary>
+    private int Depth(PeerState state) =>
+        state.Rate <= 0 ? _baseDepth : Math.Clamp((int)Math.Ceiling(state.Rate * QueueSeconds / _meanChunk), MinDepth, MaxDepth);
+
+    private bool Eligible(PeerState state, int index) =>
+        state.Has(index) && !state.InFlight.ContainsKey(index) && (!state.Failed.Contains(index) || !HeldByAnotherPeer(state, index));
+
+    private bool HeldByAnotherPeer(PeerState state, int index) => _peers.Values.Any(p => !ReferenceEquals(p, state) && p.Has(index));
+
+    private int FromWindow(PeerState state)
+    {
+        for (var index = _windowFrom; index < _windowFrom + _windowCount; index++)
+        {
+            if (Wanted(index) && Eligible(state, index))
+            {
+                return index;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>The wanted chunk this peer holds that the fewest peers hold; the shuffled order breaks ties.</summary>
+    private int Rarest(PeerState state)
+    {
+        var uniform = _peers.Values.All(p => p.Holds is null);
+        var best = -1;
+        var bestAvailability = int.MaxValue;
+        var prefix = true;
+        for (var k = _scanFrom; k < _order.Length; k++)
+        {
+            var index = _order[k];
+            if (!Wanted(index))
+            {
+                if (prefix)
+                {
+                    _scanFrom = k + 1; // nothing before here is wanted (Rewind moves it back when that changes)
+                }
+
+                continue;
+            }
+
+            prefix = false;
+            if (!Eligible(state, index))
+            {
+                continue;
+            }
+
+            var availability = Availability(index);
+            if (availability < bestAvailability)
+            {
+                (best, bestAvailability) = (index, availability);
+                if (uniform || availability <= 1)
+                {
+                    break;
+                }
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>
+    /// End-game: nothing wanted is left for this peer, so it duplicates the chunk in flight on the slowest peer,
+    /// if it is clearly faster than every live copy's peer (an equal peer would only double the traffic).
+    /// </summary>
+    private int EndGame(PeerState state)
+    {
+        if (state.Rate <= 0)
+        {
+            return -1;
+        }
+
+        var best = -1;
+        var slowest = double.MaxValue;
+        foreach (var other in _peers.Values)
+        {
+            if (ReferenceEquals(other, state))
+            {
+                continue;
+            }
+
+            foreach (var (index, stalled) in other.InFlight)
+            {
+                if (stalled || _done[index] || _live[index] >= MaxLiveCopies || !Eligible(state, index))
+                {
+                    continue;
+                }
+
+                var copyRate = FastestLiveCopy(index);
+                if (copyRate * DuplicateSpeedup <= state.Rate && copyRate < slowest)
+                {
+                    (best, slowest) = (index, copyRate);
+                }
+            }
+        }
+
+        return best;
+    }
+
+    private double FastestLiveCopy(int index)
+    {
+        var fastest = 0.0;
+        foreach (var peer in _peers.Values)
+        {
+            if (peer.InFlight.TryGetValue(index, out var stalled) && !stalled)
+            {
+                fastest = Math.Max(fastest, peer.Rate);
+            }
+        }
+
+        return fastest;
+    }
+
+    private void EndCopy(PeerState state, int index)
+    {
+        if (state.InFlight.Remove(index, out var stalled) && !stalled)
+        {
+            Unlive(index);
+        }
+    }
+
+    private void Unlive(int index)
+    {
+        _live[index] = Math.Max(0, _live[index] - 1);
+        if (Wanted(index))
+        {
+            Rewind(index);
+        }
+    }
+
+    private void Rewind(int index) => _scanFrom = Math.Min(_scanFrom, _position[index]);
+}

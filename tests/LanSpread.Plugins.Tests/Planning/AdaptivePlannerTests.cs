@@ -1,0 +1,136 @@
+using LanSpread.Core.Planning;
+using Xunit;
+using static LanSpread.Plugins.Tests.Planning.PlannerCatalog;
+
+namespace LanSpread.Plugins.Tests.Planning;
+
+/// <summary>The adaptive planner through the contract only, as the pipeline drives it.</summary>
+public sealed class AdaptivePlannerTests(PlannerCatalog planners) : IClassFixture<PlannerCatalog>
+{
+    private static readonly TimeSpan Fast = TimeSpan.FromMilliseconds(10); // 1 MiB in 10 ms: ~100 MB/s
+    private static readonly TimeSpan Slow = TimeSpan.FromSeconds(1); // 1 MiB in 1 s: ~1 MB/s
+
+    private IChunkPlan Plan(IReadOnlyList<FileChunk> chunks, int requestsPerPeer, params PlannerPeer[] peers) =>
+        planners["adaptive"].CreatePlan(new ChunkPlanRequest(chunks, peers, requestsPerPeer));
+
+    [Fact]
+    public void A_peer_takes_the_rarest_chunks_it_holds_first()
+    {
+        var all = APeer(1);
+        var half = APeer(2, [0, 1, 2, 3, 4]);
+        var plan = Plan(Chunks(10), 4, all, half);
+
+        var taken = Drain(plan, all);
+        Assert.Equal(4, taken.Count);
+        Assert.All(taken, c => Assert.InRange(c.Index, 5, 9)); // only it holds 5..9
+        Assert.All(Drain(plan, half), c => Assert.InRange(c.Index, 0, 4));
+    }
+
+    [Fact]
+    public void Each_pipe_holds_requests_in_proportion_to_its_peers_rate()
+    {
+        var fast = APeer(1);
+        var slow = APeer(2);
+        var plan = Plan(Chunks(200), 4, fast, slow);
+        var first = Drain(plan, fast, 1).Single();
+        plan.ReportCompleted(fast.PeerId, first.Index, first.Chunk.Length, Fast);
+        var second = Drain(plan, slow, 1).Single();
+        plan.ReportCompleted(slow.PeerId, second.Index, second.Chunk.Length, Slow);
+
+        var fastPipe = Drain(plan, fast).Count;
+        var slowPipe = Drain(plan, slow).Count;
+        Assert.True(fastPipe > 4 * slowPipe, $"fast peer {fastPipe} in flight, slow peer {slowPipe}");
+        Assert.InRange(slowPipe, 1, 2);
+    }
+
+    [Fact]
+    public void In_the_end_game_a_faster_idle_peer_duplicates_the_slow_peers_chunk_and_never_the_reverse()
+    {
+        var fast = APeer(1);
+        var slow = APeer(2);
+        var plan = Plan(Chunks(4), 1, fast, slow);
+        var a = Drain(plan, fast).Single();
+        plan.ReportCompleted(fast.PeerId, a.Index, a.Chunk.Length, Fast);
+        var b = Drain(plan, slow).Single();
+        plan.ReportCompleted(slow.PeerId, b.Index, b.Chunk.Length, Slow);
+
+        var onSlow = Assert.Single(Drain(plan, slow, 1));
+        var onFast = Drain(plan, fast, 1).Single();
+        Assert.False(onFast.Duplicate);
+        Assert.Empty(Drain(plan, slow)); // slower than the fast copy: no duplicate
+
+        var duplicate = Drain(plan, fast).Single(c => c.Index == onSlow.Index);
+        Assert.True(duplicate.Duplicate);
+        plan.ReportCompleted(fast.PeerId, duplicate.Index, duplicate.Chunk.Length, Fast);
+        plan.ReportCompleted(fast.PeerId, onFast.Index, onFast.Chunk.Length, Fast);
+        Assert.Empty(Drain(plan, fast));
+        Assert.Empty(Drain(plan, slow)); // all four done: the slow copy was dropped with the win
+    }
+
+    [Fact]
+    public void A_stalled_chunk_goes_to_another_peer_and_the_stalled_peer_gets_nothing_until_it_completes_something()
+    {
+        var stalling = APeer(1);
+        var other = APeer(2);
+        var plan = Plan(Chunks(3), 1, stalling, other);
+        plan.Prioritize(0, 3); // a known order
+        Assert.Equal(0, Drain(plan, stalling).Single().Index);
+        Assert.Equal(1, Drain(plan, other).Single().Index);
+
+        plan.ReportStalled(stalling.PeerId, 0, 1000, TimeSpan.FromSeconds(3));
+        Assert.Empty(Drain(plan, stalling)); // snubbed
+        plan.ReportCompleted(other.PeerId, 1, 1 << 20, Fast);
+        var copy = Drain(plan, other, 1).Single();
+        Assert.Equal(0, copy.Index);
+        Assert.True(copy.Duplicate); // beside the stalled copy, which keeps running
+
+        // The stalled request arrives after all: the peer recovered and is asked again.
+        plan.ReportCompleted(stalling.PeerId, 0, 1 << 20, TimeSpan.FromSeconds(4));
+        Assert.Equal([2], Drain(plan, stalling).Select(c => c.Index));
+    }
+
+    [Fact]
+    public void A_failed_chunk_goes_to_another_holder_before_the_peer_that_failed_it()
+    {
+        var flaky = APeer(1);
+        var other = APeer(2);
+        var plan = Plan(Chunks(1), 4, flaky, other);
+        var chunk = Drain(plan, flaky).Single();
+        plan.ReportFailed(flaky.PeerId, chunk.Index, new IOException("stream broke"));
+        Assert.Empty(Drain(plan, flaky));
+        Assert.Equal(chunk.Index, Drain(plan, other).Single().Index);
+
+        // With the other peer gone it is the only holder again, so it gets the chunk back.
+        plan.RemovePeer(other.PeerId);
+        Assert.Equal(chunk.Index, Drain(plan, flaky).Single().Index);
+    }
+
+    [Fact]
+    public void The_streaming_window_goes_first_in_order()
+    {
+        var peer = APeer(1);
+        var plan = Plan(Chunks(40), 16, peer);
+        plan.Prioritize(20, 3);
+        Assert.Equal([20, 21, 22], Drain(plan, peer, 3).Select(c => c.Index));
+    }
+
+    [Fact]
+    public void Peers_that_join_or_gain_chunks_are_used_and_a_leaving_peers_chunks_go_back()
+    {
+        var first = APeer(1, [0]);
+        var plan = Plan(Chunks(3), 4, first);
+        Assert.Equal([0], Drain(plan, first).Select(c => c.Index));
+
+        var late = APeer(2, []);
+        plan.AddPeer(late);
+        Assert.Empty(Drain(plan, late));
+        plan.PeerGained(late.PeerId, [2]);
+        Assert.Equal([2], Drain(plan, late).Select(c => c.Index));
+
+        plan.RemovePeer(first.PeerId);
+        plan.PeerGained(late.PeerId, [0]);
+        Assert.Equal([0], Drain(plan, late).Select(c => c.Index));
+        plan.AddPeer(APeer(3));
+        Assert.Equal([1], Drain(plan, APeer(3)).Select(c => c.Index)); // nobody held 1 until now
+    }
+}

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
-using LanSpread.Hosting;
 using LanSpread.Gui.Components;
 using LanSpread.Gui.Services;
+using LanSpread.Hosting;
 
 // The GUI host: the CLI's common options (--games, --data, --peer, --no-mdns, …) plus
 // ASP.NET Core's --urls. Bound to 127.0.0.1 by default; without --games it opens on an embedded

@@ -1,6 +1,6 @@
-using LanSpread.Hosting.Archives;
 using LanSpread.Core.Composition;
 using LanSpread.Core.Unpacking;
+using LanSpread.Hosting.Archives;
 using LanSpread.Peer.Hosting;
 using LanSpread.TestKit;
 using Xunit;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # P2 and P9 (issue 14): the adaptive planner (the default) against round-robin in the same run, on namespace
 # hosts with tc-shaped links (needs root). Prints table rows; bench/run.sh calls it with LS, BENCH, W set.
-#   P2: two peers each shaped to 400 Mbit/s: received rate / sum of the rates (bar >= 0.95x).
+#   P2p: P2 with both planners: two peers each shaped to 400 Mbit/s: received rate / sum of the rates (bar >= 0.95x).
 #   P9: one peer at 400 Mbit/s, one at 40: time from both / time from the fast one alone (ideal 400/440 = 0.91,
 #       bar <= 1.0); round-robin, which deals half the chunks to the slow peer, in the same run.
 # Standalone (builds into a temp dir):  flock -o /tmp/lanspread-timing.lock bash bench/planner.sh [--quick]
@@ -71,7 +71,7 @@ for _ in $(seq "$RUNS"); do A2+=("$(get adaptive 2 3)"); R2+=("$(get round-robin
 echo "P2 seconds per run: adaptive ${A2[*]}; round-robin ${R2[*]}" >&2
 TA2=$(printf '%s\n' "${A2[@]}" | median); TR2=$(printf '%s\n' "${R2[@]}" | median)
 MA2=$(awk -v m="$P2SIZE" -v t="$TA2" 'BEGIN {printf "%.1f", m*1048576*8/1e6/t}'); MR2=$(awk -v m="$P2SIZE" -v t="$TR2" 'BEGIN {printf "%.1f", m*1048576*8/1e6/t}')
-echo "| P2 | ${P2SIZE} MiB from two peers, each shaped to 400 Mbit/s (tc tbf), adaptive planner | ${MA2} Mbit/s | sum of rates 800 Mbit/s; round-robin ${MR2} Mbit/s | $(ratio "$MA2" 800)× (bar ≥ 0.95×; round-robin $(ratio "$MR2" 800)×) |"
+echo "| P2p | ${P2SIZE} MiB from two peers, each shaped to 400 Mbit/s (tc tbf), adaptive planner | ${MA2} Mbit/s | sum of rates 800 Mbit/s; round-robin ${MR2} Mbit/s | $(ratio "$MA2" 800)× (bar ≥ 0.95×; round-robin $(ratio "$MR2" 800)×) |"
 
 # P9: 400 vs 40 Mbit/s.
 serve_game "$P9SIZE"

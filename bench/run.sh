@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One command for P1–P5 (DESIGN E), start-up (issue 20), P7 (issue 22, bench/p7.sh) and P8 (issue 13, bench/p8.sh), each against a real baseline run in the same invocation:
+# One command for P1–P5 (DESIGN E), start-up (issue 20), P7 (issue 22, bench/p7.sh), P8 (issue 13, bench/p8.sh) and P2p/P9 (issue 14, bench/planner.sh), each against a real baseline run in the same invocation:
 #   bash bench/run.sh            full run (1 GiB and 4 GiB workloads, 3 interleaved runs each)
 #   bash bench/run.sh --quick    smaller workloads, 1 run (CI proves it still works)
 # Prints a table of medians and ratios and writes it to bench/results/latest.md.
@@ -233,6 +233,13 @@ if [ "$(id -u)" = 0 ]; then
   P5_LINE="| P5 | mDNS discovery (process start → seen) / pruning (SIGKILL → PeerLost), ping 1 s | ${DISC} s / ${PRUNE} s | bar 2 s / 3 intervals (3 s) | $( awk -v d="$DISC" -v p="$PRUNE" 'BEGIN {print (d<=2 && p<=3) ? "met" : "not met"}') |"
 fi
 
+# ---------------------------------------------------------------- P2p / P9: adaptive planner vs round-robin (issue 14)
+PLANNER_ROWS="| P9 | 400 + 40 Mbit/s peers vs the fast one alone | skipped: needs root (ip netns, tc) | | |"
+if [ "$(id -u)" = 0 ]; then
+  echo "== P2p/P9: planners on the namespace LAN"
+  PLANNER_ROWS=$(LS="$LS" BENCH="$W/benchbin/LanSpread.Bench.dll" W="$W" RUNS="$RUNS" bash bench/planner.sh $( [ $QUICK = 1 ] && echo --quick))
+fi
+
 # ---------------------------------------------------------------- P8: content manifest (loopback)
 echo "== P8: manifest hashing, resumed download, delta update"
 P8_ROWS=$(LS="$LS" BENCH="$W/benchbin/LanSpread.Bench.dll" W="$W" SIZE="$BIG" bash bench/p8.sh)
@@ -250,6 +257,7 @@ ${CPU_LINE}
 | P1s | 1 MiB game (fixed cost: start, compose, connect, handshake, GetGame) | ${TW} s | | |
 | P1b | ${BIG} MiB in ${SMALLFILES} files inside the archive (same bytes on the wire) | ${LSM} s | curl over HTTPS ${CS} s | $(ratio "$LSM" "$CS")× |
 ${P2_LINE}
+${PLANNER_ROWS}
 | P3 | install of the ${BIG} MiB stored RAR5 (one file, directory entries) + sync | ${UNP} s | bsdtar -xf + sync ${TAR} s | $(ratio "$UNP" "$TAR")× (bar ≤ 1.10×) |
 | P3m | install of ${BIG} MiB in ${SMALLFILES} files (WinRAR layout, directory entries) + sync | ${UNPM} s | bsdtar -xf + sync ${TARM} s | $(ratio "$UNPM" "$TARM")× (bar ≤ 1.10×) |
 ${P3C_LINE}

@@ -15,6 +15,10 @@ namespace LanSpread.Core.Planning;
 /// its completion). <see cref="ReportStalled"/> is not an end: the slow request keeps running.
 /// </para>
 /// <para>
+/// <see cref="ReportStalled"/>, <see cref="AddPeer"/>, <see cref="PeerGained"/> and <see cref="Prioritize"/> have
+/// do-nothing defaults, so a simple plan implements only taking and the three ends.
+/// </para>
+/// <para>
 /// There are no rounds: a failed or stalled chunk goes back to the plan's own pool at once, for whichever peer asks
 /// next. The download is done when every chunk has completed once; a chunk a plan never hands out (no peer holds it)
 /// keeps the download waiting for peers that do.
@@ -52,16 +56,25 @@ public interface IChunkPlan
     /// <param name="index">The chunk's index.</param>
     /// <param name="bytesSoFar">Bytes received so far on this request.</param>
     /// <param name="elapsed">Time since the request was sent.</param>
-    void ReportStalled(PeerId peer, int index, long bytesSoFar, TimeSpan elapsed);
+    void ReportStalled(PeerId peer, int index, long bytesSoFar, TimeSpan elapsed)
+    {
+        // Optional: a plan that ignores stalls still works; the stalled request runs until it ends.
+    }
 
     /// <summary>A peer joined (or came back) during the download: use it from now on.</summary>
     /// <param name="peer">The peer and what it holds.</param>
-    void AddPeer(PlannerPeer peer);
+    void AddPeer(PlannerPeer peer)
+    {
+        // Optional: a plan that ignores it keeps to the peers it started with.
+    }
 
     /// <summary>A partial peer now holds more chunks.</summary>
     /// <param name="peer">The peer.</param>
     /// <param name="indexes">Indexes of the chunks it gained.</param>
-    void PeerGained(PeerId peer, IReadOnlyCollection<int> indexes);
+    void PeerGained(PeerId peer, IReadOnlyCollection<int> indexes)
+    {
+        // Optional: only plans that follow partial peers need it.
+    }
 
     /// <summary>A peer left or failed: offer it nothing more; its requests in flight end (the pipeline cancels them) and their chunks are needed again.</summary>
     /// <param name="peer">The peer.</param>
@@ -73,5 +86,8 @@ public interface IChunkPlan
     /// </summary>
     /// <param name="fromIndex">The first chunk index of the window.</param>
     /// <param name="count">How many chunks it spans.</param>
-    void Prioritize(int fromIndex, int count);
+    void Prioritize(int fromIndex, int count)
+    {
+        // Optional: a hint.
+    }
 }

@@ -20,9 +20,9 @@ namespace LanSpread.Peer.Download;
 ///   fill ─► per active peer: while the plan gives it a chunk ─► request (first copy in place, extra copies to a side file)
 ///   end ─► verified ─► record, ChunkCompleted, plan.ReportCompleted, cancel the other copies
 ///       │  bad data ─► ChunkRejected + PeerBanned, peer removed │ error ─► plan.ReportFailed (3 in a row: peer removed)
-///   tick (200 ms) ─► peer rates ─► no byte for StallPolicy.StallAfter ─► plan.ReportStalled (peer snubbed by the plan)
-///                                  no byte for 30 s ─► request cancelled as failed
-///   every second ─► peers with the same manifest digest that joined or came back ─► plan.AddPeer
+///   tick (200 ms) ─► peer rates ─► peer silent for StallPolicy.StallAfter (its own rate) ─► plan.ReportStalled per request
+///                                  (the request runs on; the plan snubs the peer) │ no byte for 30 s ─► cancelled as failed
+///   every second ─► peers with the same manifest digest that joined (checked in the background) or came back ─► plan.AddPeer
 /// </code>
 /// A local write error fails at once; cancellation stops every request before returning.
 /// </summary>
@@ -47,6 +47,7 @@ internal sealed class ChunkScheduler
     private readonly Func<PeerClient, CancellationToken, Task<bool>> _offersSameContent;
     private readonly Dictionary<PeerId, SchedulerPeer> _peers = [];
     private readonly Dictionary<PeerId, long> _checked = [];
+    private readonly Dictionary<PeerId, (PeerClient Client, Task<bool> Offers)> _checking = [];
     private readonly Dictionary<int, List<ChunkRequest>> _inFlight = [];
     private readonly Channel<ChunkRequest> _ended = Channel.CreateUnbounded<ChunkRequest>(new UnboundedChannelOptions { SingleReader = true });
     private readonly bool[] _done;
@@ -120,7 +121,7 @@ internal sealed class ChunkScheduler
                 if (Stopwatch.GetTimestamp() >= nextScan && _remaining > 0)
                 {
                     nextScan = Stopwatch.GetTimestamp() + (long)(PeerScanInterval.TotalSeconds * Stopwatch.Frequency);
-                    await ScanPeersAsync(cancellationToken);
+                    ScanPeers(cancellationToken);
                 }
 
                 PrioritizeForReader();
@@ -471,10 +472,25 @@ internal sealed class ChunkScheduler
         _logger.LogWarning("{Peer} is left out of {Game} for now ({Reason}); its chunks go to the others", peer.Name, _job.Game, reason);
     }
 
-    /// <summary>Peers offering the same manifest that joined, or came back after failing, are added to the plan at once.</summary>
-    private async Task ScanPeersAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Peers offering the same manifest that joined, or came back after failing, are added to the plan at once. A new
+    /// peer's offer is checked as GetGame checks it, in the background (the loop keeps the pipes full meanwhile); one
+    /// that does not offer this manifest is asked again after 30 s at the earliest.
+    /// </summary>
+    private void ScanPeers(CancellationToken cancellationToken)
     {
-        var version = _context.PeerGameDb.LatestVersion(_job.Game);
+        foreach (var (id, (client, offers)) in _checking.Where(c => c.Value.Offers.IsCompleted).ToList())
+        {
+            _checking.Remove(id);
+            if (offers.IsCompletedSuccessfully && offers.Result && !_peers.ContainsKey(id) && !_job.Banned.ContainsKey(id))
+            {
+                var peer = new SchedulerPeer(client, null);
+                _peers[id] = peer;
+                _plan.AddPeer(ToPlanner(peer));
+                _logger.LogInformation("{Peer} joined the download of {Game}", peer.Name, _job.Game);
+            }
+        }
+
         foreach (var offer in _context.PeerGameDb.PeersWithLatest(_job.Game))
         {
             if (_context.Connector.Find(offer.PeerId) is not { } client || _job.Banned.ContainsKey(offer.PeerId))
@@ -499,21 +515,14 @@ internal sealed class ChunkScheduler
                 continue;
             }
 
-            if (_checked.TryGetValue(offer.PeerId, out var at) && Stopwatch.GetElapsedTime(at) < TimeSpan.FromSeconds(5))
+            if (_checking.ContainsKey(offer.PeerId)
+                || (_checked.TryGetValue(offer.PeerId, out var at) && Stopwatch.GetElapsedTime(at) < TimeSpan.FromSeconds(30)))
             {
                 continue;
             }
 
             _checked[offer.PeerId] = Stopwatch.GetTimestamp();
-            if (version is null || !await _offersSameContent(client, cancellationToken))
-            {
-                continue;
-            }
-
-            var peer = new SchedulerPeer(client, null);
-            _peers[peer.Id] = peer;
-            _plan.AddPeer(ToPlanner(peer));
-            _logger.LogInformation("{Peer} joined the download of {Game}", peer.Name, _job.Game);
+            _checking[offer.PeerId] = (client, _offersSameContent(client, cancellationToken));
         }
     }
 

@@ -640,6 +640,11 @@ internal sealed class DownloadPipeline
     /// <summary>Whether a peer that showed up during a download offers the manifest being fetched (checked as in GetGame).</summary>
     private async Task<bool> OffersAsync(PeerClient peer, string game, GameManifest manifest, CancellationToken cancellationToken)
     {
+        if (_context.PeerGameDb.LatestVersion(game) != manifest.Version)
+        {
+            return false; // the peers now announce another version: not the one being fetched
+        }
+
         var known = _context.PeerGameDb.FilesOf(peer.Id, game);
         if (known?.Manifest?.Digest == manifest.Digest && known.Version == manifest.Version)
         {

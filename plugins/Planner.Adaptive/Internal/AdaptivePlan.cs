@@ -13,9 +13,12 @@ namespace LanSpread.Planner.Adaptive.Internal;
 internal sealed class AdaptivePlan : IChunkPlan
 {
     /// <summary>How much work, in seconds of a peer's own rate, its pipe holds (enough to hide a request's round trip).</summary>
-    private const double QueueSeconds = 0.5;
+    private const double QueueSeconds = 1.0;
 
     private const int MinDepth = 2;
+
+    /// <summary>A peer this much slower than the others stops taking new chunks near the end.</summary>
+    private const double SlowPeerFactor = 3;
     private const int MaxDepth = 16;
 
     /// <summary>A duplicate goes only to a peer this much faster than every live copy's peer.</summary>
@@ -71,7 +74,7 @@ internal sealed class AdaptivePlan : IChunkPlan
             }
 
             var index = FromWindow(state);
-            if (index < 0)
+            if (index < 0 && !TooSlowForWhatIsLeft(state))
             {
                 index = Rarest(state);
             }
@@ -241,9 +244,22 @@ internal sealed class AdaptivePlan : IChunkPlan
 
     private int Availability(int index) => _completePeers + _partialHolders[index];
 
-    /// <summary>Requests the peer keeps in flight: what it sends in <see cref="QueueSeconds"/>, or the configured depth before it is measured.</summary>
-    private int Depth(PeerState state) =>
-        state.Rate <= 0 ? _baseDepth : Math.Clamp((int)Math.Ceiling(state.Rate * QueueSeconds / _meanChunk), MinDepth, MaxDepth);
+    /// <summary>
+    /// Requests the peer keeps in flight, in proportion to its rate: the configured depth scaled by its rate over the
+    /// fastest peer's, and at least what it sends in <see cref="QueueSeconds"/>; the configured depth before it is measured.
+    /// </summary>
+    private int Depth(PeerState state)
+    {
+        if (state.Rate <= 0)
+        {
+            return _baseDepth;
+        }
+
+        var fastest = _peers.Values.Max(p => p.Rate);
+        var share = Math.Ceiling(_baseDepth * state.Rate / fastest);
+        var queue = Math.Ceiling(state.Rate * QueueSeconds / _meanChunk);
+        return Math.Clamp((int)Math.Max(share, queue), MinDepth, MaxDepth);
+    }
 
     private bool Eligible(PeerState state, int index) =>
         state.Has(index) && !state.InFlight.ContainsKey(index) && (!state.Failed.Contains(index) || !HeldByAnotherPeer(state, index));
@@ -301,6 +317,37 @@ internal sealed class AdaptivePlan : IChunkPlan
         }
 
         return best;
+    }
+
+    /// <summary>
+    /// Near the end a clearly slower peer takes nothing new when the faster peers would clear every wanted chunk
+    /// before it could deliver one more: its copy would only be duplicated and cancelled.
+    /// </summary>
+    private bool TooSlowForWhatIsLeft(PeerState state)
+    {
+        if (state.Rate <= 0)
+        {
+            return false;
+        }
+
+        var faster = _peers.Values.Where(p => !p.Snubbed && p.Rate > state.Rate * SlowPeerFactor).Sum(p => p.Rate);
+        if (faster <= 0)
+        {
+            return false;
+        }
+
+        // Chunks the faster peers clear in the time this one needs for one more chunk behind those it has.
+        var threshold = faster * (state.InFlight.Count + 1) / state.Rate;
+        var wanted = 0;
+        for (var k = _scanFrom; k < _order.Length && wanted < threshold; k++)
+        {
+            if (Wanted(_order[k]))
+            {
+                wanted++;
+            }
+        }
+
+        return wanted < threshold;
     }
 
     /// <summary>

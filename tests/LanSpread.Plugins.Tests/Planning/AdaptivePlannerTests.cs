@@ -44,27 +44,52 @@ public sealed class AdaptivePlannerTests(PlannerCatalog planners) : IClassFixtur
     }
 
     [Fact]
-    public void In_the_end_game_a_faster_idle_peer_duplicates_the_slow_peers_chunk_and_never_the_reverse()
+    public void In_the_end_game_an_idle_faster_peer_duplicates_what_a_slower_one_still_holds()
     {
         var fast = APeer(1);
         var slow = APeer(2);
         var plan = Plan(Chunks(4), 1, fast, slow);
         var a = Drain(plan, fast).Single();
         plan.ReportCompleted(fast.PeerId, a.Index, a.Chunk.Length, Fast);
-        var b = Drain(plan, slow).Single();
-        plan.ReportCompleted(slow.PeerId, b.Index, b.Chunk.Length, Slow);
+        var onSlow = Drain(plan, slow).Single(); // it has not delivered anything yet
 
-        var onSlow = Assert.Single(Drain(plan, slow, 1));
-        var onFast = Drain(plan, fast, 1).Single();
-        Assert.False(onFast.Duplicate);
-        Assert.Empty(Drain(plan, slow)); // slower than the fast copy: no duplicate
+        var taken = Drain(plan, fast);
+        Assert.Equal(3, taken.Count); // the two left, then a copy of the slow peer's
+        Assert.False(taken[0].Duplicate || taken[1].Duplicate);
+        Assert.Equal(onSlow.Index, taken[2].Index);
+        Assert.True(taken[2].Duplicate);
+        Assert.Empty(Drain(plan, slow));
 
-        var duplicate = Drain(plan, fast).Single(c => c.Index == onSlow.Index);
-        Assert.True(duplicate.Duplicate);
-        plan.ReportCompleted(fast.PeerId, duplicate.Index, duplicate.Chunk.Length, Fast);
-        plan.ReportCompleted(fast.PeerId, onFast.Index, onFast.Chunk.Length, Fast);
+        foreach (var chunk in taken)
+        {
+            plan.ReportCompleted(fast.PeerId, chunk.Index, chunk.Chunk.Length, Fast);
+        }
+
         Assert.Empty(Drain(plan, fast));
         Assert.Empty(Drain(plan, slow)); // all four done: the slow copy was dropped with the win
+    }
+
+    [Fact]
+    public void Near_the_end_a_much_slower_peer_takes_nothing_new_while_early_on_it_does()
+    {
+        var fast = APeer(1);
+        var slow = APeer(2);
+        var tenth = TimeSpan.FromMilliseconds(100); // 1 MiB in 100 ms: ~10 MB/s, a tenth of the fast peer
+        var plan = Plan(Chunks(40), 1, fast, slow);
+        var a = Drain(plan, fast).Single();
+        plan.ReportCompleted(fast.PeerId, a.Index, a.Chunk.Length, Fast);
+        var b = Drain(plan, slow).Single();
+        plan.ReportCompleted(slow.PeerId, b.Index, b.Chunk.Length, tenth);
+        var c = Drain(plan, slow, 1).Single(); // 38 left: worth its while
+        plan.ReportCompleted(slow.PeerId, c.Index, c.Chunk.Length, tenth);
+
+        foreach (var chunk in Drain(plan, fast))
+        {
+            plan.ReportCompleted(fast.PeerId, chunk.Index, chunk.Chunk.Length, Fast);
+        }
+
+        Assert.Equal(16, Drain(plan, fast).Count); // 5 left beyond the fast peer's full pipe
+        Assert.Empty(Drain(plan, slow)); // the fast peer clears 5 before the slow one could deliver 1
     }
 
     [Fact]

@@ -30,7 +30,7 @@ internal sealed class ChunkScheduler
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>Chunks kept in order ahead of a streaming install's read position (about 32 MiB at the default 4 MiB).</summary>
+    /// <summary>Chunks kept in order ahead of a streaming install's read position (about 32 MiB at the default 4 MiB average).</summary>
     private const int StreamingWindow = 8;
     private static readonly TimeSpan PeerScanInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan NoPeerGrace = TimeSpan.FromSeconds(5);

@@ -29,6 +29,9 @@ namespace LanSpread.Peer.Download;
 internal sealed class ChunkScheduler
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Chunks kept in order ahead of a streaming install's read position (about 32 MiB at the default 4 MiB average).</summary>
+    private const int StreamingWindow = 8;
     private static readonly TimeSpan PeerScanInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan NoPeerGrace = TimeSpan.FromSeconds(5);
     private const int BufferSize = 1024 * 1024;
@@ -54,6 +57,7 @@ internal sealed class ChunkScheduler
     private int _remaining;
     private int _sideFiles;
     private IChunkPlan _plan = null!;
+    private Dictionary<string, (long Offset, int Index)[]>? _byFile;
 
     public ChunkScheduler(RuntimeContext context, DownloadJob job, ILogger logger, IReadOnlyList<FileChunk> chunks, IEnumerable<PeerClient> peers,
         Func<PeerClient, CancellationToken, Task<bool>> offersSameContent, Swarm.SwarmFeed? swarm = null)
@@ -123,6 +127,7 @@ internal sealed class ChunkScheduler
                 }
 
                 ApplySwarm();
+                PrioritizeForReader();
                 Fill(cancellationToken);
                 if (_remaining > 0 && _inFlight.Count == 0)
                 {
@@ -138,6 +143,26 @@ internal sealed class ChunkScheduler
         finally
         {
             await StopAllAsync();
+        }
+    }
+
+    /// <summary>
+    /// A streaming install waits for a chunk: the plan's window starts there (issue 22), so the archive
+    /// completes in order near the unpacker's read position while the rest stays rarest-first.
+    /// </summary>
+    private void PrioritizeForReader()
+    {
+        if (_job.Staged?.TakeReadHint() is not { } hint)
+        {
+            return;
+        }
+
+        // The chunks to fetch are in file order, then offset order: the window starts at the first one at or after the reader.
+        _byFile ??= _chunks.Select((c, i) => (c, i)).GroupBy(x => x.c.RelativePath, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(x => (x.c.Offset, Index: x.i)).ToArray(), StringComparer.Ordinal);
+        if (_byFile.TryGetValue(hint.Path, out var chunks) && Array.FindIndex(chunks, c => c.Offset >= hint.Offset) is var first and >= 0)
+        {
+            _plan.Prioritize(chunks[first].Index, StreamingWindow);
         }
     }
 
@@ -328,6 +353,7 @@ internal sealed class ChunkScheduler
         _remaining--;
         _job.Record!.Add(chunk.RelativePath, chunk.Offset, chunk.Length, hash);
         _job.Availability?.MarkStaged(chunk.RelativePath, chunk.Offset); // served to other peers from now on (swarming)
+        _job.Staged?.MarkVerified(chunk.RelativePath, chunk.Offset);
         _plan.ReportCompleted(peer.Id, request.Index, chunk.Length, request.Elapsed);
         peer.ConsecutiveFailures = 0;
         peer.Served += chunk.Length;

@@ -218,8 +218,12 @@ internal sealed class DownloadPipeline
         return bytes;
     }
 
-    /// <summary>Runs a whole download; returns true when an install should follow (sentinel committed, or already current but not installed).</summary>
-    public async Task<bool> DownloadAsync(string game, IReadOnlyList<GameFileDescription> files, bool allowDowngrade, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs a whole download; returns true when an install should follow (sentinel committed, or already
+    /// current but not installed). <c>onStaged</c>, when given, is called once the files are staged and
+    /// before any fetch, with what a streaming install reads.
+    /// </summary>
+    public async Task<bool> DownloadAsync(string game, IReadOnlyList<GameFileDescription> files, bool allowDowngrade, CancellationToken cancellationToken, Action<StagedDownload>? onStaged = null)
     {
         using var claim = _context.Operations.TryBegin(game, OperationTracker.Download);
         if (claim is null)
@@ -308,6 +312,12 @@ internal sealed class DownloadPipeline
 
             _context.Events.Publish(new DownloadGameFilesBegin(game, version, job.TotalBytes, peers.Select(p => p.Ref).ToList(), Interlocked.Read(ref job.BytesDone), manifest.Digest));
             progress = ReportProgressAsync(job, progressStop.Token);
+            if (onStaged is not null)
+            {
+                job.Staged = new StagedDownload(root, work.Staged, toFetch);
+                onStaged(job.Staged);
+            }
+
             await FetchAllAsync(job, manifest, toFetch, peers, cancellation.Token);
             record.Flush();
 
@@ -316,11 +326,23 @@ internal sealed class DownloadPipeline
             committing = true;
             _context.Partials.Unregister(job.Availability); // before the staged files move
             sentinel.Park();
-            foreach (var file in work.Staged)
+            void MoveIntoPlace()
             {
-                var target = Path.Combine(root, file.RelativePath);
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                AtomicFile.Rename(Path.Combine(staging, file.RelativePath), target, overwrite: true);
+                foreach (var file in work.Staged)
+                {
+                    var target = Path.Combine(root, file.RelativePath);
+                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                    AtomicFile.Rename(Path.Combine(staging, file.RelativePath), target, overwrite: true);
+                }
+            }
+
+            if (job.Staged is { } streamed)
+            {
+                streamed.MoveIntoPlace(MoveIntoPlace);
+            }
+            else
+            {
+                MoveIntoPlace();
             }
 
             record.Dispose();
@@ -376,6 +398,7 @@ internal sealed class DownloadPipeline
             }
 
             _jobs.TryRemove(game, out _);
+            job.Staged?.Stop(job.CancelReason ?? "the download ended without its commit");
             job.Finished.TrySetResult();
         }
     }

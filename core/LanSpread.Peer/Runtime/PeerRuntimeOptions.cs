@@ -67,6 +67,12 @@ public sealed class PeerRuntimeOptions
     /// <summary>Install automatically after a download finishes.</summary>
     public bool InstallAfterDownload { get; set; } = true;
 
+    /// <summary>
+    /// Install behind the download (DESIGN F.4) when the unpacker can stream: the archive is unpacked over
+    /// its verified ranges while it downloads, and the install commits after the download's sentinel.
+    /// </summary>
+    public bool StreamingInstall { get; set; } = true;
+
     /// <summary>Time a server allows a client to send its request.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -409,7 +409,10 @@ public sealed class PeerService : IHostedService, IAsyncDisposable
                 break;
             case DownloadGameFilesFinished finished:
                 Throughput.End(finished.Game);
-                Set(finished.Game, null);
+                // An install streaming behind the download carries on alone: show its bar, else nothing runs.
+                Set(finished.Game, OperationOf(finished.Game) is { InstallTotalBytes: > 0 } streamed
+                    ? new GameOperation(GameOperationKind.Installing, streamed.InstallBytesDone, streamed.InstallTotalBytes, Action: GameAction.Install)
+                    : null);
                 break;
             case DownloadGameFilesFailed failed:
                 Throughput.End(failed.Game);
@@ -432,15 +435,23 @@ public sealed class PeerService : IHostedService, IAsyncDisposable
             case PeerBanned banned:
                 Update(banned.Game, op => op with { Peers = op.Peers?.Where(p => p != banned.Peer).ToList() });
                 break;
+            case InstallGameBegin install when OperationOf(install.Game)?.Kind == GameOperationKind.Downloading:
+                Update(install.Game, op => op with { InstallTotalBytes = Math.Max(1, op.InstallTotalBytes) }); // streaming behind the download: both bars
+                break;
             case InstallGameBegin install:
                 Set(install.Game, new GameOperation(GameOperationKind.Installing, Action: GameAction.Install));
                 break;
             case InstallProgress progress:
-                Update(progress.Game, op => op with { BytesDone = progress.BytesDone, TotalBytes = progress.TotalBytes });
+                Update(progress.Game, op => op.Kind == GameOperationKind.Downloading
+                    ? op with { InstallBytesDone = progress.BytesDone, InstallTotalBytes = Math.Max(1, progress.TotalBytes) }
+                    : op with { BytesDone = progress.BytesDone, TotalBytes = progress.TotalBytes });
                 break;
             case InstallGameFinished installed:
                 Set(installed.Game, null);
                 break;
+            case InstallGameFailed failed when OperationOf(failed.Game)?.Kind is GameOperationKind.Paused or GameOperationKind.Cancelled
+                || (OperationOf(failed.Game)?.Kind == GameOperationKind.Failed && OperationOf(failed.Game)?.Action == GameAction.Download):
+                break; // a streaming install rolled back with its download: the download's state says what happened
             case InstallGameFailed failed:
                 Fail(failed.Game, failed.Reason, GameAction.Install);
                 break;

@@ -13,7 +13,7 @@ namespace LanSpread.Cli.Tests.Manifest;
 /// bytes are read from the client's ChunkCompleted events.
 /// </summary>
 [Collection("scenarios")]
-public sealed class ManifestProcessTests(ManifestLan lan, ITestOutputHelper output) : IClassFixture<ManifestLan>, IDisposable
+public sealed partial class ManifestProcessTests(ManifestLan lan, ITestOutputHelper output) : IClassFixture<ManifestLan>, IDisposable
 {
     private const string Game = "alienswarm";
     private readonly List<CliProcess> _processes = [];

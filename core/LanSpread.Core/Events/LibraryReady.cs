@@ -2,7 +2,8 @@ namespace LanSpread.Core.Events;
 
 /// <summary>
 /// The background hashing of the library finished: every game queued so far has its manifest (and is
-/// announced). Raised each time the hashing queue runs empty after hashing at least one game.
+/// announced). Raised once per start when the first scan's games are hashed (also when nothing needed
+/// hashing), then each time the hashing queue runs empty again after hashing.
 /// </summary>
 /// <param name="GamesHashed">Games hashed since the queue last ran empty.</param>
 /// <param name="BytesHashed">Bytes read to hash them (files already in the index read nothing).</param>

@@ -46,8 +46,14 @@ public sealed class LocalLibrary
     /// <summary>A game's manifest became ready in the background and the library changed (argument: the game id).</summary>
     public event Action<string>? GameHashed;
 
-    /// <summary>The hashing queue ran empty after hashing at least one game (games hashed, bytes read, time taken).</summary>
+    /// <summary>
+    /// The hashing queue ran empty: once when the first scan's games are all hashed (also when there was
+    /// nothing to hash), then each time it empties again after hashing (games hashed, bytes read, time taken).
+    /// </summary>
     public event Action<int, long, TimeSpan>? HashingDrained;
+
+    /// <summary>Bytes read to hash content since start (index hits read nothing).</summary>
+    public long BytesHashed => _scanner.BytesHashed;
 
     /// <summary>Game ids queued for background hashing (the one being hashed included until it is done).</summary>
     public IReadOnlyList<string> PendingHashes
@@ -160,6 +166,7 @@ public sealed class LocalLibrary
         var games = 0;
         var bytes = _scanner.BytesHashed;
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var first = true;
         while (true)
         {
             string? id;
@@ -176,8 +183,10 @@ public sealed class LocalLibrary
 
             if (id is null)
             {
-                if (games > 0)
+                // Once at start even with nothing to hash, so a host always learns when the library is whole.
+                if (games > 0 || first)
                 {
+                    first = false;
                     _logger.LogInformation("Library hashed: {Games} game(s), {Bytes} bytes", games, _scanner.BytesHashed - bytes);
                     HashingDrained?.Invoke(games, _scanner.BytesHashed - bytes, System.Diagnostics.Stopwatch.GetElapsedTime(started));
                     games = 0;

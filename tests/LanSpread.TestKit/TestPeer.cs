@@ -73,7 +73,8 @@ public sealed class TestPeer : IAsyncDisposable
         {
             // The runtime listens before its library is hashed; most tests want a seeder that already
             // offers what it holds (and hashed it before they touch its files), as a long-running peer does.
-            await Poll.UntilAsync(() => host.Runtime.Library.PendingHashes.Count == 0, TimeSpan.FromSeconds(60), $"{name}: library hashed");
+            // Generous: start-up used to hash before listening with no limit, and a sparse 5 GiB file takes minutes under load.
+            await Poll.UntilAsync(() => host.Runtime.Library.PendingHashes.Count == 0, TimeSpan.FromMinutes(10), $"{name}: library hashed");
         }
 
         return new TestPeer(host, games, data);

@@ -222,6 +222,7 @@ public sealed class LibraryScanner
         var hashed = 0L;
         var reported = 0L;
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var reportedAt = started;
         var rate = TestHashBytesPerSecond;
         try
         {
@@ -233,9 +234,14 @@ public sealed class LibraryScanner
                     {
                         var done = Interlocked.Add(ref hashed, n);
                         Interlocked.Add(ref _bytesHashed, n);
+                        // Every 64 MiB or half a second, whichever comes first: a slow disk still shows progress.
                         var last = Interlocked.Read(ref reported);
-                        if (done - last >= 64L * 1024 * 1024 && Interlocked.CompareExchange(ref reported, done, last) == last)
+                        var now = System.Diagnostics.Stopwatch.GetTimestamp();
+                        var lastAt = Interlocked.Read(ref reportedAt);
+                        if ((done - last >= 64L * 1024 * 1024 || System.Diagnostics.Stopwatch.GetElapsedTime(lastAt, now) >= TimeSpan.FromMilliseconds(500))
+                            && Interlocked.CompareExchange(ref reported, done, last) == last)
                         {
+                            Interlocked.Exchange(ref reportedAt, now);
                             _hashProgress?.Invoke(id, done, toHash);
                         }
 

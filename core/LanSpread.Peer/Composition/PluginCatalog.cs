@@ -72,6 +72,28 @@ public sealed class PluginCatalog : IDisposable
         }
     }
 
+    /// <summary>
+    /// Loads the pending plugins whose manifest says they read one of <paramref name="sections"/>
+    /// (<c>settings</c> in plugin.json), so their parts read the settings given; the others stay lazy.
+    /// </summary>
+    /// <param name="sections">Setting sections, e.g. <c>tls</c> for <c>tls.connectionsPerPeer</c>.</param>
+    public void LoadReadersOf(IReadOnlyCollection<string> sections)
+    {
+        ArgumentNullException.ThrowIfNull(sections);
+        lock (_gate)
+        {
+            for (var i = 0; i < _pending.Count; i++)
+            {
+                var (slot, folder, manifest) = _pending[i];
+                if (manifest.Settings is { Count: > 0 } read && read.Any(r => sections.Contains(r, StringComparer.OrdinalIgnoreCase)))
+                {
+                    _pending.RemoveAt(i--);
+                    LoadFolder(folder, manifest, slot);
+                }
+            }
+        }
+    }
+
     /// <summary>The default plugin folder beside the host executable.</summary>
     public static string DefaultDirectory => Path.Combine(AppContext.BaseDirectory, "plugins");
 

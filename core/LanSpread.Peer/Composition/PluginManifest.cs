@@ -7,6 +7,8 @@ namespace LanSpread.Peer.Composition;
 /// The <c>plugin.json</c> beside a plugin's assemblies (Jellyfin's <c>meta.json</c> is the model).
 /// <c>provides</c> (optional) names the part kinds the plugin exports; with it the catalog loads the plugin
 /// only when a part of one of those kinds is first asked for, without it the plugin is loaded at once.
+/// <c>settings</c> (optional) names the setting sections its parts read (<c>tls</c> for <c>tls.*</c>), so
+/// checking a <c>--set</c> loads only the plugins that read it.
 /// </summary>
 public sealed record PluginManifest(
     [property: JsonPropertyName("id")] string Id,
@@ -14,7 +16,8 @@ public sealed record PluginManifest(
     [property: JsonPropertyName("contractVersion")] string ContractVersion,
     [property: JsonPropertyName("assemblies")] IReadOnlyList<string> Assemblies,
     [property: JsonPropertyName("description")] string? Description = null,
-    [property: JsonPropertyName("provides")] IReadOnlyList<string>? Provides = null)
+    [property: JsonPropertyName("provides")] IReadOnlyList<string>? Provides = null,
+    [property: JsonPropertyName("settings")] IReadOnlyList<string>? Settings = null)
 {
     /// <summary>The manifest's file name.</summary>
     public const string FileName = "plugin.json";

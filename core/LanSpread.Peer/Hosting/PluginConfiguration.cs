@@ -52,8 +52,10 @@ public static class PluginConfiguration
     }
 
     /// <summary>
-    /// When any setting was given: composes every part (so each reads its settings), then throws
-    /// <see cref="PluginSelectionException"/> for the first bad value or the keys no part knows, listing the known keys.
+    /// When any setting was given: loads the plugins that read the sections given (plugin.json
+    /// <c>settings</c>) and, only if some key is still unknown, every other plugin too (an undeclared
+    /// reader, and the full list of known keys for the error). Then throws
+    /// <see cref="PluginSelectionException"/> for the first bad value or the keys no part knows.
     /// </summary>
     /// <param name="catalog">The loaded catalog.</param>
     /// <param name="settings">The settings the catalog's parts were given.</param>
@@ -66,7 +68,14 @@ public static class PluginConfiguration
             return; // nothing to check: plugins stay as lazily loaded as the catalog makes them
         }
 
-        _ = catalog.Parts;
+        // Loading every plugin to validate one --set would undo lazy loading for every command given one.
+        var sections = settings.UnknownKeys.Select(k => k.Split('.')[0]).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        catalog.LoadReadersOf(sections);
+        if (settings.UnknownKeys.Count > 0)
+        {
+            _ = catalog.Parts;
+        }
+
         if (settings.Errors is [var error, ..])
         {
             throw new PluginSelectionException(error);

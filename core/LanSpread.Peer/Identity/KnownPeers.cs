@@ -17,7 +17,6 @@ public sealed class KnownPeers
 
     private const int MaxNamesOrAddresses = 8;
     private const int MaxPeers = 4096;
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
 
     private readonly string _path;
     private readonly ILogger _logger;
@@ -129,7 +128,7 @@ public sealed class KnownPeers
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
-            AtomicFile.WriteAllBytes(_path, JsonSerializer.SerializeToUtf8Bytes(_peers, JsonOptions));
+            AtomicFile.WriteAllBytes(_path, JsonSerializer.SerializeToUtf8Bytes(_peers, KnownPeersJsonContext.Default.ListKnownPeer));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -148,7 +147,7 @@ public sealed class KnownPeers
 
         try
         {
-            var peers = JsonSerializer.Deserialize<List<KnownPeer>>(File.ReadAllBytes(path), JsonOptions) ?? [];
+            var peers = JsonSerializer.Deserialize(File.ReadAllBytes(path), KnownPeersJsonContext.Default.ListKnownPeer) ?? [];
             return [.. peers.Where(p => p is not null && p.Id.Value is not null).Select(p => p with { Names = p.Names ?? [], Addresses = p.Addresses ?? [] })];
         }
         catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)

@@ -21,12 +21,10 @@ internal sealed record InstallIntent(
     public const string Moving = "moving";
     public const string Deleting = "deleting";
 
-    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
-
     public static string PathIn(string root) => System.IO.Path.Combine(root, GameRootLayout.IntentLog);
 
     /// <summary>Always replaced atomically (temp, flush, rename, directory flush).</summary>
-    public void Write(string root) => AtomicFile.WriteAllBytes(PathIn(root), JsonSerializer.SerializeToUtf8Bytes(this, Options));
+    public void Write(string root) => AtomicFile.WriteAllBytes(PathIn(root), JsonSerializer.SerializeToUtf8Bytes(this, InstallIntentJsonContext.Default.InstallIntent));
 
     public static InstallIntent? Read(string root, out string? problem)
     {
@@ -39,7 +37,7 @@ internal sealed record InstallIntent(
 
         try
         {
-            var intent = JsonSerializer.Deserialize<InstallIntent>(File.ReadAllBytes(path), Options);
+            var intent = JsonSerializer.Deserialize(File.ReadAllBytes(path), InstallIntentJsonContext.Default.InstallIntent);
             if (intent?.Operation is null || intent.Phase is null)
             {
                 problem = "intent log without operation or phase";

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using LanSpread.Core.Model;
 using LanSpread.Peer.FileSystem;
 using Microsoft.Extensions.Logging;
@@ -15,10 +16,9 @@ namespace LanSpread.Peer.Library;
 /// its files. It also caches every file's content chunks keyed by (game, path, size, mtime, chunk sizes),
 /// so a manifest is hashed once per content. Written atomically; a missing or corrupt index is rebuilt.
 /// </summary>
-public sealed class LibraryIndex
+public sealed partial class LibraryIndex
 {
     private const int FormatVersion = 2;
-    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
 
     private readonly string? _path;
     private readonly ILogger _logger;
@@ -148,7 +148,7 @@ public sealed class LibraryIndex
                 return;
             }
 
-            bytes = JsonSerializer.SerializeToUtf8Bytes(new IndexFile(FormatVersion, _entries, _chunks), Options);
+            bytes = JsonSerializer.SerializeToUtf8Bytes(new IndexFile(FormatVersion, _entries, _chunks), IndexJsonContext.Default.IndexFile);
             _dirty = false;
         }
 
@@ -172,7 +172,7 @@ public sealed class LibraryIndex
 
         try
         {
-            var file = JsonSerializer.Deserialize<IndexFile>(File.ReadAllBytes(_path), Options);
+            var file = JsonSerializer.Deserialize(File.ReadAllBytes(_path), IndexJsonContext.Default.IndexFile);
             if (file is null || file.Version != FormatVersion || file.Games is null)
             {
                 throw new JsonException("unexpected index format");
@@ -220,4 +220,9 @@ public sealed class LibraryIndex
     private sealed record ChunkEntry(long Size, long Mtime, string Chunking, List<ManifestChunk> Chunks);
 
     private sealed record IndexFile(int Version, Dictionary<string, Entry> Games, Dictionary<string, ChunkEntry>? Chunks);
+
+    /// <summary>Source-generated: the index is read at every peer start (no reflection-built metadata there).</summary>
+    [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+    [JsonSerializable(typeof(IndexFile))]
+    private sealed partial class IndexJsonContext : JsonSerializerContext;
 }

@@ -36,7 +36,7 @@ internal static class CatalogCommand
             {
                 foreach (var entry in entries)
                 {
-                    EventJson.WriteObject(entry);
+                    EventJson.WriteObject(entry, CliJsonContext.Default.CatalogEntry);
                 }
 
                 return ExitCodes.Success;

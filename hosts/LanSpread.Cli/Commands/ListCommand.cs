@@ -42,7 +42,7 @@ internal static class ListCommand
                 await WaitForPeersAsync(host, TimeSpan.FromSeconds(result.GetValue(timeout)), staticPeers, mdns, cancellationToken);
                 var runtime = host.Runtime;
                 var games = runtime.PeerGameDb.Merge(runtime.Library.Snapshot(), runtime.Catalog);
-                EventJson.WriteObject(new { gameDirectory = runtime.Library.GameDirectory, peers = runtime.PeerGameDb.Peers(), games, notes = Notes(games) });
+                EventJson.WriteObject(new ListOutput(runtime.Library.GameDirectory, runtime.PeerGameDb.Peers(), games, Notes(games)), CliJsonContext.Default.ListOutput);
                 return ExitCodes.Success;
             }, cancellationToken,
             // A remote listing is a short-lived peer: an ephemeral port unless one is given.
@@ -104,7 +104,7 @@ internal static class ListCommand
             var scanner = new LibraryScanner(catalog, new LibraryIndex(null, loggerFactory.CreateLogger<LibraryIndex>()), Microsoft.Extensions.Logging.Abstractions.NullLogger<LibraryScanner>.Instance);
             var local = GameDB.From(scanner.ScanAll(directory).Select(g => g.Game));
             var games = new PeerGameDB().Merge(local, catalog);
-            EventJson.WriteObject(new { gameDirectory = directory, peers = Array.Empty<PeerRef>(), games, notes = Notes(games) });
+            EventJson.WriteObject(new ListOutput(directory, Array.Empty<PeerRef>(), games, Notes(games)), CliJsonContext.Default.ListOutput);
             return ExitCodes.Success;
         }
         catch (Exception ex) when (ex is ArgumentException or CatalogException)

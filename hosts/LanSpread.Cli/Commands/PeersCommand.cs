@@ -41,7 +41,7 @@ internal static class PeersCommand
             {
                 foreach (var peer in peers)
                 {
-                    EventJson.WriteObject(new { id = peer.Id.Value, names = peer.Names, addresses = peer.Addresses, firstSeen = peer.FirstSeen, lastSeen = peer.LastSeen, trusted = trusted.Contains(peer.Id) });
+                    EventJson.WriteObject(new KnownPeerRow(peer.Id.Value, peer.Names, peer.Addresses, peer.FirstSeen, peer.LastSeen, trusted.Contains(peer.Id)), CliJsonContext.Default.KnownPeerRow);
                 }
 
                 return ExitCodes.Success;

@@ -24,7 +24,7 @@ internal static class PluginsCommand
             {
                 foreach (var part in catalog.Parts)
                 {
-                    EventJson.WriteObject(new { plugin = part.PluginId, kind = part.Kind, name = part.Name, version = part.Version, priority = part.Priority, status = part.Status.ToString(), reason = part.Reason, directory = part.Directory });
+                    EventJson.WriteObject(new PluginRow(part.PluginId, part.Kind, part.Name, part.Version, part.Priority, part.Status.ToString(), part.Reason, part.Directory), CliJsonContext.Default.PluginRow);
                 }
 
                 return ExitCodes.Success;

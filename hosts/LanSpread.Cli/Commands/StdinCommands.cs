@@ -32,7 +32,7 @@ internal static class StdinCommands
                 PeerCommand? command;
                 try
                 {
-                    command = JsonSerializer.Deserialize<PeerCommand>(line, EventJson.Options);
+                    command = EventJson.ReadCommand(line);
                 }
                 catch (Exception ex) when (ex is JsonException or NotSupportedException)
                 {

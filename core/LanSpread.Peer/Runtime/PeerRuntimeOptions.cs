@@ -30,8 +30,19 @@ public sealed class PeerRuntimeOptions
     /// </summary>
     public int ChunkSize { get; set; } = 4 * 1024 * 1024;
 
-    /// <summary>Files hashed at once when manifests are built (each hashing thread reads sequentially).</summary>
-    public int HashParallelism { get; set; } = 2;
+    /// <summary>
+    /// Files hashed at once when manifests are built (each hashing thread reads sequentially). The
+    /// library is hashed in the background one game at a time, so this bounds the hashing threads.
+    /// </summary>
+    public int HashParallelism { get; set; } = Math.Min(2, Environment.ProcessorCount);
+
+    /// <summary>
+    /// Test hook: when positive, background hashing reads at most this many bytes per second, so a
+    /// test can watch a peer whose library is still being hashed. The <c>LANSPREAD_TEST_HASH_RATE</c>
+    /// environment variable (bytes per second) sets it for a peer run as a process. Zero: unthrottled.
+    /// </summary>
+    public long TestHashBytesPerSecond { get; set; } =
+        long.TryParse(Environment.GetEnvironmentVariable("LANSPREAD_TEST_HASH_RATE"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var rate) ? rate : 0;
 
     /// <summary>Verified bytes recorded per fsync'd batch of the resume record (a crash loses at most one batch).</summary>
     public long ProgressBatchBytes { get; set; } = 8 * 1024 * 1024;

@@ -226,7 +226,7 @@ internal sealed class PeerServer
     private Library.ScannedGame ServedGame(string? id)
     {
         var game = id is null ? null : _context.Library.Find(id);
-        if (game is null || !game.Game.IsDownloaded || !game.Game.InCatalog
+        if (game is null || !game.Game.IsDownloaded || !game.Game.InCatalog || game.HashPending
             || _context.Operations.RunningOperation(game.Game.Id) == OperationTracker.Download
             || !File.Exists(Path.Combine(_context.Library.RootOf(game.Game.Id), GameRootLayout.VersionFile)))
         {

@@ -340,6 +340,7 @@ public sealed partial class ManifestProcessTests(ManifestLan lan, ITestOutputHel
         var process = Start("client", ["serve", "--games", games, "--data", data ?? lan.Temp.Sub($"client/data-{Guid.NewGuid():N}"[..20]), "--name", "client", "--no-mdns",
             "--ping-interval", "1", "--peer", $"{lan.Lan.Address("seed-a")}:42420"]);
         await process.WaitForStderrAsync("serving", TimeSpan.FromSeconds(60));
+        await process.WaitForLineAsync(l => l.Contains("\"LibraryReady\"", StringComparison.Ordinal), TimeSpan.FromSeconds(60)); // manifests computed
         return process;
     }
 
@@ -366,6 +367,7 @@ public sealed partial class ManifestProcessTests(ManifestLan lan, ITestOutputHel
     {
         var process = Start(host, ["serve", "--games", games, "--data", lan.Temp.Sub($"{host}/data-{Guid.NewGuid():N}"[..(host.Length + 14)]), "--name", host, "--no-mdns", "--ping-interval", "1", .. extra]);
         await process.WaitForStderrAsync("serving", TimeSpan.FromSeconds(60));
+        await process.WaitForLineAsync(l => l.Contains("\"LibraryReady\"", StringComparison.Ordinal), TimeSpan.FromSeconds(60)); // manifests computed
         return process;
     }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One command for P1–P5 (DESIGN E), start-up (issue 20), P8 (issue 13, bench/p8.sh) and P2p/P9 (issue 14, bench/planner.sh), each against a real baseline run in the same invocation:
+# One command for P1–P5 (DESIGN E), start-up (issue 20), P7 (issue 22, bench/p7.sh), P8 (issue 13, bench/p8.sh) and P2p/P9 (issue 14, bench/planner.sh), each against a real baseline run in the same invocation:
 #   bash bench/run.sh            full run (1 GiB and 4 GiB workloads, 3 interleaved runs each)
 #   bash bench/run.sh --quick    smaller workloads, 1 run (CI proves it still works)
 # Prints a table of medians and ratios and writes it to bench/results/latest.md.
@@ -254,6 +254,10 @@ fi
 echo "== P8: manifest hashing, resumed download, delta update"
 P8_ROWS=$(LS="$LS" BENCH="$W/benchbin/LanSpread.Bench.dll" W="$W" SIZE="$BIG" bash bench/p8.sh)
 
+# ---------------------------------------------------------------- P7: streaming install (namespace hosts, shaped)
+echo "== P7: get vs get --no-install from a peer shaped to ${RATE_MBIT} Mbit/s (streaming install)"
+P7_ROWS=$(LS="$LS" BENCH="$W/benchbin/LanSpread.Bench.dll" W="$W" SIZE="$BIG" RUNS="$RUNS" RATE="$RATE_MBIT" FILES="$SMALLFILES" bash bench/p7.sh)
+
 RESULT=$(cat <<TABLE
 | id | workload | LanSpread (median of $RUNS) | baseline (same run) | ratio |
 |---|---|---|---|---|
@@ -271,6 +275,7 @@ ${P3C_LINE}
 | S1 | \`lanspread list\` (3 games) / \`lanspread plugins\`, whole process | ${SL} s / ${SP} s | \`lanspread --version\` ${SVR} s | list bar ≤ 0.15 s |
 | S1j | methods JIT-compiled (not ReadyToRun) in one \`list\` / one 1 MiB \`get --no-install\` | ${JIT_LIST} / ${JIT_GET} | | |
 ${P5_LINE}
+${P7_ROWS}
 ${P8_ROWS}
 TABLE
 )

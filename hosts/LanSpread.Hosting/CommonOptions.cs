@@ -35,6 +35,12 @@ public sealed class CommonOptions
 
     public Option<string?> ChunkSize { get; } = new("--chunk-size") { HelpName = "SIZE", Description = "Bytes per chunk request, e.g. 4M (default 4M)" };
 
+    public Option<string?> MaxUploadRate { get; } = new("--max-upload-rate") { HelpName = "RATE", Description = "Upload at most RATE bytes per second to all peers together, e.g. 20M (default: unlimited); clients share it fairly" };
+
+    public Option<int?> MaxUploadsPerPeer { get; } = new("--max-uploads-per-peer") { HelpName = "N", Description = "Chunk transfers one client peer gets at once; more wait their turn (default 8)" };
+
+    public Option<bool> NoSwarm { get; } = new("--no-swarm") { Description = "Use and serve only complete copies: no chunks from or to peers that are still downloading" };
+
     public Option<string[]> Set { get; } = new("--set") { HelpName = "KEY=VALUE", Description = "Plugin setting KEY=VALUE, e.g. tls.connectionsPerPeer=4 (repeatable)" };
 
     public Option<double?> PingInterval { get; } = OptionParsers.OptionalSeconds("--ping-interval", "Seconds between pings of known peers; a peer missing 3 is pruned (default 2)", 3600);
@@ -47,7 +53,7 @@ public sealed class CommonOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Games, Data, Name, Listen, Peer, TrustPeer, NoMdns, Catalog, Transport, Planner, Plugins, ChunkSize, Set, PingInterval, RescanInterval, LogLevel, Json })
+        foreach (var option in new Option[] { Games, Data, Name, Listen, Peer, TrustPeer, NoMdns, Catalog, Transport, Planner, Plugins, ChunkSize, MaxUploadRate, MaxUploadsPerPeer, NoSwarm, Set, PingInterval, RescanInterval, LogLevel, Json })
         {
             command.Options.Add(option);
         }
@@ -103,6 +109,12 @@ public sealed class CommonOptions
             throw new UsageException($"--data '{data}' is a file; give a directory (it holds this peer's identity and library index)");
         }
 
+        var uploadsPerPeer = result.GetValue(MaxUploadsPerPeer);
+        if (uploadsPerPeer is <= 0 or > 1024)
+        {
+            throw new UsageException($"--max-uploads-per-peer '{uploadsPerPeer}' must be between 1 and 1024");
+        }
+
         return new PeerHostSettings
         {
             GameDirectory = result.GetValue(Games)!.FullName,
@@ -118,6 +130,9 @@ public sealed class CommonOptions
             PluginDirectories = result.GetValue(Plugins) ?? [],
             ChunkSize = (int?)ParseSize(result.GetValue(ChunkSize), "--chunk-size", 256L * 1024 * 1024),
             InstallAfterDownload = installAfterDownload,
+            MaxUploadRate = ParseSize(result.GetValue(MaxUploadRate), "--max-upload-rate", 1L << 40),
+            MaxUploadsPerPeer = uploadsPerPeer,
+            Swarming = !result.GetValue(NoSwarm),
             PluginSettings = settings,
             Configure = options =>
             {

@@ -13,7 +13,7 @@ namespace LanSpread.Unpack.Rar;
 /// </summary>
 [ExportUnpacker("rar", Priority = 10)]
 [Shared]
-public sealed class RarUnpacker : IUnpacker, IArchiveSignature
+public sealed class RarUnpacker : IUnpacker, IArchiveSignature, IStreamingUnpacker
 {
     // "Rar!" 1A 07 00 (RAR 1.5-4) and "Rar!" 1A 07 01 00 (RAR5): the marker every first volume starts with.
     private static ReadOnlySpan<byte> Rar4Marker => [0x52, 0x61, 0x72, 0x21, 0x1A, 0x07, 0x00];
@@ -61,6 +61,28 @@ public sealed class RarUnpacker : IUnpacker, IArchiveSignature
                 foreach (var archive in request.Archives)
                 {
                     extraction.Extract(archive, request.Destination);
+                }
+            },
+            cancellationToken,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+    }
+
+    /// <inheritdoc />
+    public bool CanStream(IReadOnlyList<string> archives) => Options.Streaming;
+
+    /// <inheritdoc />
+    public Task UnpackStreamingAsync(StreamingUnpackRequest request, IProgress<UnpackProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        // Reads wait for the download: a dedicated thread, never a pool thread, blocks on them.
+        return Task.Factory.StartNew(
+            () =>
+            {
+                var extraction = new StreamingRarExtraction(Options, _logger, progress, cancellationToken);
+                foreach (var archive in request.Archives)
+                {
+                    extraction.Extract(archive, request.OpenArchive, request.Destination);
                 }
             },
             cancellationToken,

@@ -11,4 +11,7 @@ public sealed class RarUnpackerOptions
 
     /// <summary>Use the stored-RAR5 fast path (plain copy + CRC32 check) where the archive allows it.</summary>
     public bool UseStoredFastPath { get; set; } = true;
+
+    /// <summary>Unpack while the archive downloads (<c>rar.streaming=false</c> installs after the download).</summary>
+    public bool Streaming { get; set; } = true;
 }

@@ -10,6 +10,8 @@ internal static class ProcessPeers
         var port = Ports.Free();
         var cli = CliProcess.Start(["serve", "--games", games, "--data", temp.Sub($"{name}-data"), "--name", name, "--listen", $"127.0.0.1:{port}", "--no-mdns", .. extra]);
         await cli.WaitForStderrAsync("serving", TimeSpan.FromSeconds(30));
+        // Serving starts before the library is hashed; the tests want a seeder that already offers its games.
+        await cli.WaitForLineAsync(l => l.Contains("\"LibraryReady\"", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
 
         return (cli, port);
     }

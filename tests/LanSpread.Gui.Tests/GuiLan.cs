@@ -62,6 +62,7 @@ internal sealed class GuiLan : IAsyncDisposable
         foreach (var seeder in lan.Seeders)
         {
             await seeder.Process.WaitForStderrAsync("serving", TimeSpan.FromSeconds(30));
+            await seeder.Process.WaitForLineAsync(l => l.Contains("\"LibraryReady\"", StringComparison.Ordinal), TimeSpan.FromSeconds(60)); // its games are offered
         }
 
         return lan;

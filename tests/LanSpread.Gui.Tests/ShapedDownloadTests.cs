@@ -34,6 +34,10 @@ public sealed class ShapedDownloadTests(ChromiumFixture chromium, ITestOutputHel
         await BrowserTests.Button(row, "Download").ClickAsync();
         await BrowserTests.WaitForBytesAsync(row);
 
+        // The install streams behind the download (issue 22): its bar shows under the download's, in the same row.
+        await row.Locator("[data-testid=install-progress]").WaitForAsync(new LocatorWaitForOptions { Timeout = 20_000 });
+        Assert.True(await row.Locator("[data-testid=progress]").IsVisibleAsync(), "the download's bar is still shown beside the install's");
+
         // Both peers send: their rates show on the Peers view (live, no reload).
         foreach (var name in new[] { "seeder-a", "seeder-b" })
         {

@@ -47,7 +47,7 @@ public sealed class TestPeer : IAsyncDisposable
 
     public IPEndPoint EndPoint => new(IPAddress.Loopback, Runtime.LocalEndPoint.Port);
 
-    public static async Task<TestPeer> StartAsync(TempDir temp, string name, IEnumerable<TestPeer>? peers = null, Action<PeerRuntimeOptions>? configure = null, string? games = null, ILoggerFactory? loggerFactory = null, bool installAfterDownload = true, IReadOnlyDictionary<string, string>? pluginSettings = null, IEnumerable<IPEndPoint>? extraPeers = null, int port = 0, string? data = null)
+    public static async Task<TestPeer> StartAsync(TempDir temp, string name, IEnumerable<TestPeer>? peers = null, Action<PeerRuntimeOptions>? configure = null, string? games = null, ILoggerFactory? loggerFactory = null, bool installAfterDownload = true, IReadOnlyDictionary<string, string>? pluginSettings = null, IEnumerable<IPEndPoint>? extraPeers = null, int port = 0, string? data = null, bool waitForLibrary = true)
     {
         ArgumentNullException.ThrowIfNull(temp);
         games ??= temp.Sub($"{name}-games");
@@ -69,6 +69,14 @@ public sealed class TestPeer : IAsyncDisposable
                 configure?.Invoke(options);
             },
         }, loggerFactory ?? NullLoggerFactory.Instance);
+        if (waitForLibrary)
+        {
+            // The runtime listens before its library is hashed; most tests want a seeder that already
+            // offers what it holds (and hashed it before they touch its files), as a long-running peer does.
+            // Generous: start-up used to hash before listening with no limit, and a sparse 5 GiB file takes minutes under load.
+            await Poll.UntilAsync(() => host.Runtime.Library.PendingHashes.Count == 0, TimeSpan.FromMinutes(10), $"{name}: library hashed");
+        }
+
         return new TestPeer(host, games, data);
     }
 

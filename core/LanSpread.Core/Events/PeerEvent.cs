@@ -23,6 +23,7 @@ namespace LanSpread.Core.Events;
 [JsonDerivedType(typeof(PeerSkipped), nameof(PeerSkipped))]
 [JsonDerivedType(typeof(GameUpToDate), nameof(GameUpToDate))]
 [JsonDerivedType(typeof(ManifestProgress), nameof(ManifestProgress))]
+[JsonDerivedType(typeof(LibraryReady), nameof(LibraryReady))]
 [JsonDerivedType(typeof(InstallGameBegin), nameof(InstallGameBegin))]
 [JsonDerivedType(typeof(InstallProgress), nameof(InstallProgress))]
 [JsonDerivedType(typeof(InstallGameFinished), nameof(InstallGameFinished))]

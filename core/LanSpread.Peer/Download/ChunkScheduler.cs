@@ -29,6 +29,9 @@ namespace LanSpread.Peer.Download;
 internal sealed class ChunkScheduler
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Chunks kept in order ahead of a streaming install's read position (about 32 MiB at the default 4 MiB average).</summary>
+    private const int StreamingWindow = 8;
     private static readonly TimeSpan PeerScanInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan NoPeerGrace = TimeSpan.FromSeconds(5);
     private const int BufferSize = 1024 * 1024;
@@ -42,6 +45,7 @@ internal sealed class ChunkScheduler
     private readonly ILogger _logger;
     private readonly IReadOnlyList<FileChunk> _chunks;
     private readonly Func<PeerClient, CancellationToken, Task<bool>> _offersSameContent;
+    private readonly Swarm.SwarmFeed? _swarm;
     private readonly Dictionary<PeerId, SchedulerPeer> _peers = [];
     private readonly Dictionary<PeerId, long> _checked = [];
     private readonly Dictionary<PeerId, (PeerClient Client, Task<bool> Offers)> _checking = [];
@@ -53,10 +57,12 @@ internal sealed class ChunkScheduler
     private int _remaining;
     private int _sideFiles;
     private IChunkPlan _plan = null!;
+    private Dictionary<string, (long Offset, int Index)[]>? _byFile;
 
     public ChunkScheduler(RuntimeContext context, DownloadJob job, ILogger logger, IReadOnlyList<FileChunk> chunks, IEnumerable<PeerClient> peers,
-        Func<PeerClient, CancellationToken, Task<bool>> offersSameContent)
+        Func<PeerClient, CancellationToken, Task<bool>> offersSameContent, Swarm.SwarmFeed? swarm = null)
     {
+        _swarm = swarm;
         _context = context;
         _job = job;
         _logger = logger;
@@ -120,6 +126,8 @@ internal sealed class ChunkScheduler
                     ScanPeers(cancellationToken);
                 }
 
+                ApplySwarm();
+                PrioritizeForReader();
                 Fill(cancellationToken);
                 if (_remaining > 0 && _inFlight.Count == 0)
                 {
@@ -135,6 +143,26 @@ internal sealed class ChunkScheduler
         finally
         {
             await StopAllAsync();
+        }
+    }
+
+    /// <summary>
+    /// A streaming install waits for a chunk: the plan's window starts there (issue 22), so the archive
+    /// completes in order near the unpacker's read position while the rest stays rarest-first.
+    /// </summary>
+    private void PrioritizeForReader()
+    {
+        if (_job.Staged?.TakeReadHint() is not { } hint)
+        {
+            return;
+        }
+
+        // The chunks to fetch are in file order, then offset order: the window starts at the first one at or after the reader.
+        _byFile ??= _chunks.Select((c, i) => (c, i)).GroupBy(x => x.c.RelativePath, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(x => (x.c.Offset, Index: x.i)).ToArray(), StringComparer.Ordinal);
+        if (_byFile.TryGetValue(hint.Path, out var chunks) && Array.FindIndex(chunks, c => c.Offset >= hint.Offset) is var first and >= 0)
+        {
+            _plan.Prioritize(chunks[first].Index, StreamingWindow);
         }
     }
 
@@ -324,6 +352,8 @@ internal sealed class ChunkScheduler
         _done[request.Index] = true;
         _remaining--;
         _job.Record!.Add(chunk.RelativePath, chunk.Offset, chunk.Length, hash);
+        _job.Availability?.MarkStaged(chunk.RelativePath, chunk.Offset); // served to other peers from now on (swarming)
+        _job.Staged?.MarkVerified(chunk.RelativePath, chunk.Offset);
         _plan.ReportCompleted(peer.Id, request.Index, chunk.Length, request.Elapsed);
         peer.ConsecutiveFailures = 0;
         peer.Served += chunk.Length;
@@ -497,6 +527,61 @@ internal sealed class ChunkScheduler
 
             _checked[offer.PeerId] = Stopwatch.GetTimestamp();
             _checking[offer.PeerId] = (client, _offersSameContent(client, cancellationToken));
+        }
+    }
+
+    /// <summary>
+    /// Swarming (h15's hook, docs/SWARMING.md): peers found holding chunks of this manifest, partial or complete,
+    /// join the plan with what they hold; known partial peers that gained chunks tell the plan. A partial peer
+    /// left out after failures comes back when it gains chunks and its back-off has passed.
+    /// </summary>
+    private void ApplySwarm()
+    {
+        while (_swarm is not null && _swarm.TryTake(out var change))
+        {
+            if (_job.Banned.ContainsKey(change.PeerId))
+            {
+                continue;
+            }
+
+            if (!_peers.TryGetValue(change.PeerId, out var peer))
+            {
+                if (change.Client is null)
+                {
+                    continue;
+                }
+
+                peer = new SchedulerPeer(change.Client, change.Indexes is null ? null : [.. change.Indexes]);
+                _peers[peer.Id] = peer;
+                _plan.AddPeer(ToPlanner(peer));
+                _logger.LogInformation("{Peer} joined the download of {Game} holding {Held} of its {Count} chunks", peer.Name, _job.Game, change.Indexes?.Count ?? _chunks.Count, _chunks.Count);
+                continue;
+            }
+
+            if (peer.Holds is null || peer.Banned)
+            {
+                continue; // complete already, or never again
+            }
+
+            var gained = change.Indexes is null ? Enumerable.Range(0, _chunks.Count).Except(peer.Holds).ToList() : change.Indexes.Except(peer.Holds).ToList();
+            if (gained.Count == 0)
+            {
+                continue;
+            }
+
+            peer.Holds = change.Indexes is null ? null : [.. peer.Holds, .. gained];
+            if (peer.Active)
+            {
+                _plan.PeerGained(peer.Id, gained);
+            }
+            else if (Stopwatch.GetElapsedTime(peer.RemovedAt) >= peer.Backoff && _context.Connector.Find(peer.Id) is { } client)
+            {
+                peer.Client = client;
+                peer.Active = true;
+                peer.ConsecutiveFailures = 0;
+                peer.Backoff = TimeSpan.FromSeconds(Math.Min(30, peer.Backoff.TotalSeconds * 2));
+                _plan.AddPeer(ToPlanner(peer));
+            }
         }
     }
 

@@ -31,6 +31,12 @@ internal sealed class DownloadJob(string game, string root, long totalBytes, Can
 
     public ProgressRecord? Record { get; set; }
 
+    /// <summary>The verified chunks so far, served to other peers while this download runs (swarming).</summary>
+    public Swarm.ChunkAvailability? Availability { get; set; }
+
+    /// <summary>The staged files and their verified chunks, when a streaming install reads behind this download.</summary>
+    public StagedDownload? Staged { get; set; }
+
     /// <summary>Completed when the download has ended and released its files.</summary>
     public TaskCompletionSource Finished { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -218,8 +218,12 @@ internal sealed class DownloadPipeline
         return bytes;
     }
 
-    /// <summary>Runs a whole download; returns true when an install should follow (sentinel committed, or already current but not installed).</summary>
-    public async Task<bool> DownloadAsync(string game, IReadOnlyList<GameFileDescription> files, bool allowDowngrade, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs a whole download; returns true when an install should follow (sentinel committed, or already
+    /// current but not installed). <c>onStaged</c>, when given, is called once the files are staged and
+    /// before any fetch, with what a streaming install reads.
+    /// </summary>
+    public async Task<bool> DownloadAsync(string game, IReadOnlyList<GameFileDescription> files, bool allowDowngrade, CancellationToken cancellationToken, Action<StagedDownload>? onStaged = null)
     {
         using var claim = _context.Operations.TryBegin(game, OperationTracker.Download);
         if (claim is null)
@@ -296,6 +300,11 @@ internal sealed class DownloadPipeline
             job.Record = record;
             CopyLocalChunks(job, work.LocalCopies, staging);
             var toFetch = work.ToFetch.Where(c => !job.Copied.Contains((c.RelativePath, c.Offset))).ToList();
+            job.Availability = Held(game, manifest, work, toFetch);
+            if (_context.Options.Swarming)
+            {
+                _context.Partials.Register(job.Availability); // other peers may fetch what is verified here from now on
+            }
             if (toFetch.Count > 0 && peers.Count == 0)
             {
                 throw new IOException("every peer with this manifest is gone; the verified chunks are kept for a later download");
@@ -303,18 +312,37 @@ internal sealed class DownloadPipeline
 
             _context.Events.Publish(new DownloadGameFilesBegin(game, version, job.TotalBytes, peers.Select(p => p.Ref).ToList(), Interlocked.Read(ref job.BytesDone), manifest.Digest));
             progress = ReportProgressAsync(job, progressStop.Token);
+            if (onStaged is not null)
+            {
+                job.Staged = new StagedDownload(root, work.Staged, toFetch);
+                onStaged(job.Staged);
+            }
+
             await FetchAllAsync(job, manifest, toFetch, peers, cancellation.Token);
             record.Flush();
 
             // The sentinel last: only now do the files on disk form this version.
             var content = chosen.Sentinel ?? await FetchSentinelAsync(game, manifest, peers, cancellation.Token);
             committing = true;
+            _context.Partials.Unregister(job.Availability); // before the staged files move
             sentinel.Park();
-            foreach (var file in work.Staged)
+            void MoveIntoPlace()
             {
-                var target = Path.Combine(root, file.RelativePath);
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                AtomicFile.Rename(Path.Combine(staging, file.RelativePath), target, overwrite: true);
+                foreach (var file in work.Staged)
+                {
+                    var target = Path.Combine(root, file.RelativePath);
+                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                    AtomicFile.Rename(Path.Combine(staging, file.RelativePath), target, overwrite: true);
+                }
+            }
+
+            if (job.Staged is { } streamed)
+            {
+                streamed.MoveIntoPlace(MoveIntoPlace);
+            }
+            else
+            {
+                MoveIntoPlace();
             }
 
             record.Dispose();
@@ -364,9 +392,38 @@ internal sealed class DownloadPipeline
                 await progress.ContinueWith(_ => { }, TaskScheduler.Default);
             }
 
+            if (job.Availability is not null)
+            {
+                _context.Partials.Unregister(job.Availability);
+            }
+
             _jobs.TryRemove(game, out _);
+            job.Staged?.Stop(job.CancelReason ?? "the download ended without its commit");
             job.Finished.TrySetResult();
         }
+    }
+
+    /// <summary>What this download holds before fetching: unchanged files in place, resumed and locally copied chunks staged.</summary>
+    private static Swarm.ChunkAvailability Held(string game, GameManifest manifest, PreparedWork work, List<FileChunk> toFetch)
+    {
+        var held = new Swarm.ChunkAvailability(game, manifest);
+        var staged = work.Staged.Select(f => f.RelativePath).ToHashSet(StringComparer.Ordinal);
+        var missing = toFetch.Select(c => (c.RelativePath, c.Offset)).ToHashSet();
+        foreach (var file in manifest.Files.Where(f => f.RelativePath != GameRootLayout.VersionFile))
+        {
+            if (!staged.Contains(file.RelativePath))
+            {
+                held.MarkInPlace(file);
+                continue;
+            }
+
+            foreach (var chunk in file.Chunks.Where(c => !missing.Contains((file.RelativePath, c.Offset))))
+            {
+                held.MarkStaged(file.RelativePath, chunk.Offset);
+            }
+        }
+
+        return held;
     }
 
     /// <summary>Writes the last verified batch so a later download resumes from it; false when even that failed.</summary>
@@ -611,8 +668,14 @@ internal sealed class DownloadPipeline
         }
     }
 
-    private Task FetchAllAsync(DownloadJob job, GameManifest manifest, List<FileChunk> chunks, List<PeerClient> peers, CancellationToken cancellationToken) =>
-        new ChunkScheduler(_context, job, _logger, chunks, peers, (peer, ct) => OffersAsync(peer, job.Game, manifest, ct)).RunAsync(cancellationToken);
+    private async Task FetchAllAsync(DownloadJob job, GameManifest manifest, List<FileChunk> chunks, List<PeerClient> peers, CancellationToken cancellationToken)
+    {
+        // Swarming: partial holders of this manifest (and complete ones the listings have not shown yet) join as they are found.
+        await using var swarm = _context.Options.Swarming && chunks.Count > 0
+            ? new Swarm.SwarmFeed(_context, job.Game, manifest, chunks, job.Banned.ContainsKey, cancellationToken)
+            : null;
+        await new ChunkScheduler(_context, job, _logger, chunks, peers, (peer, ct) => OffersAsync(peer, job.Game, manifest, ct), swarm).RunAsync(cancellationToken);
+    }
 
     /// <summary>Whether a peer that showed up during a download offers the manifest being fetched (checked as in GetGame).</summary>
     private async Task<bool> OffersAsync(PeerClient peer, string game, GameManifest manifest, CancellationToken cancellationToken)
@@ -662,6 +725,18 @@ internal sealed class DownloadPipeline
         throw new IOException($"could not fetch a verified {GameRootLayout.VersionFile}: {last?.Message}");
     }
 
+    /// <summary>Who holds this download's version (connected peers, complete or partial) and what each served so far: "3 peers, 2 partial".</summary>
+    private (int Peers, int Partial, IReadOnlyList<PeerBytes> BytesByPeer) SwarmOf(DownloadJob job)
+    {
+        var holders = job.Availability is null ? [] : _context.PeerGameDb.Holders(job.Game, job.Availability.Manifest.Digest)
+            .Where(h => _context.Connector.Find(h.Peer.PeerId) is not null).ToList();
+        var ids = holders.Select(h => h.Peer.PeerId).Concat(job.BytesByPeer.Keys).Where(id => !job.Banned.ContainsKey(id)).ToHashSet();
+        var partial = holders.Count(h => !h.Availability.Complete && ids.Contains(h.Peer.PeerId));
+        var byPeer = job.BytesByPeer.Select(kv => new PeerBytes(_context.PeerGameDb.NameOf(kv.Key) ?? kv.Key.Abbreviated, kv.Key, kv.Value))
+            .OrderByDescending(p => p.Bytes).ToList();
+        return (ids.Count, partial, byPeer);
+    }
+
     private async Task ReportProgressAsync(DownloadJob job, CancellationToken cancellationToken)
     {
         var last = Interlocked.Read(ref job.BytesDone);
@@ -675,7 +750,8 @@ internal sealed class DownloadPipeline
                 var now = Stopwatch.GetTimestamp();
                 var rate = (done - last) / Math.Max(0.001, Stopwatch.GetElapsedTime(lastTime, now).TotalSeconds);
                 (last, lastTime) = (done, now);
-                _context.Events.Publish(new DownloadProgress(job.Game, done, job.TotalBytes, Math.Max(0, rate)));
+                var (peers, partial, byPeer) = SwarmOf(job);
+                _context.Events.Publish(new DownloadProgress(job.Game, done, job.TotalBytes, Math.Max(0, rate), peers, partial, byPeer));
             }
         }
         catch (OperationCanceledException)

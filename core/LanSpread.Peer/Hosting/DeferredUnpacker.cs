@@ -10,6 +10,9 @@ internal sealed class DeferredUnpacker(Func<IUnpacker> select) : IUnpacker
 {
     private readonly Lazy<IUnpacker> _inner = new(select, LazyThreadSafetyMode.ExecutionAndPublication);
 
+    /// <summary>The selected unpacker (loaded now if it was not yet).</summary>
+    public IUnpacker Inner => _inner.Value;
+
     public string Name => _inner.Value.Name;
 
     public IReadOnlyList<string> FindArchives(string gameRoot) => _inner.Value.FindArchives(gameRoot);

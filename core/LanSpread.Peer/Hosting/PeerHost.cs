@@ -98,6 +98,10 @@ public sealed class PeerHost : IAsyncDisposable
                 options.ChunkSize = chunk;
             }
 
+            options.MaxUploadRate = settings.MaxUploadRate ?? options.MaxUploadRate;
+            options.MaxUploadsPerPeer = settings.MaxUploadsPerPeer ?? options.MaxUploadsPerPeer;
+            options.Swarming = settings.Swarming;
+
             // Server bounds are runtime options, set like plugin settings (--set server.sendTimeout=10).
             server.Apply(options);
             settings.Configure?.Invoke(options);

@@ -29,6 +29,15 @@ public sealed record PeerHostSettings
 
     public bool InstallAfterDownload { get; init; } = true;
 
+    /// <summary>Bytes per second this peer uploads at most, all clients together (<c>--max-upload-rate</c>); null: unlimited.</summary>
+    public long? MaxUploadRate { get; init; }
+
+    /// <summary>Serve verified chunks while downloading and fetch from partial holders (<c>--no-swarm</c> turns it off).</summary>
+    public bool Swarming { get; init; } = true;
+
+    /// <summary>Chunk transfers one client peer gets at once (<c>--max-uploads-per-peer</c>); null: the default.</summary>
+    public int? MaxUploadsPerPeer { get; init; }
+
     /// <summary>Peer ids to download from exclusively (<c>--trust-peer</c>); empty: any verified peer.</summary>
     public IReadOnlyList<Core.Model.PeerId> TrustedPeers { get; init; } = [];
 

@@ -60,12 +60,7 @@ public sealed class InstallTransaction : IInstallTransaction
     {
         ArgumentNullException.ThrowIfNull(gameRoot);
         var paths = new RootPaths(gameRoot);
-        var recovery = await RecoverAsync(gameRoot, cancellationToken);
-        if (recovery.Action == "unresolved")
-        {
-            throw new InvalidOperationException($"the game root needs attention first: {recovery.Details}");
-        }
-
+        await RecoverOrThrowAsync(gameRoot, cancellationToken);
         if (!File.Exists(paths.Sentinel))
         {
             throw new InvalidOperationException("the game is not downloaded (no version.ini)");
@@ -77,6 +72,71 @@ public sealed class InstallTransaction : IInstallTransaction
             throw new InvalidOperationException($"no archive for the '{_unpacker.Name}' unpacker in {gameRoot}");
         }
 
+        return await RunAsync(paths, gameRoot, staging => _unpacker.UnpackAsync(new UnpackRequest(archives, staging), progress, cancellationToken), null);
+    }
+
+    /// <summary>
+    /// The unpacker that can read archives while they download, or null: the one this transaction was
+    /// given when it has the <see cref="IStreamingUnpacker"/> capability (a deferred one is loaded now).
+    /// Several unpackers side by side (<see cref="UnpackerSet"/>) claim archives by their first bytes, which
+    /// a download may not have yet, so they install after the download.
+    /// </summary>
+    public IStreamingUnpacker? StreamingUnpacker => Unwrap(_unpacker) as IStreamingUnpacker;
+
+    /// <summary>
+    /// A streaming install (DESIGN F.4): the same transaction as <see cref="InstallAsync"/>, but the unpacker
+    /// reads <paramref name="archives"/> while they download (through <paramref name="openArchive"/>), and the
+    /// commit waits for <paramref name="downloadCommitted"/>: it happens only after both the download's
+    /// sentinel commit and the unpack's last entry. When the download does not commit (false, cancelled,
+    /// failed) or the unpack fails, the staging directory is rolled back as for any failed install.
+    /// </summary>
+    /// <param name="gameRoot">The game root.</param>
+    /// <param name="archives">The archives as the unpacker found them in the download's staging directory.</param>
+    /// <param name="openArchive">Opens an archive file for reading verified bytes.</param>
+    /// <param name="downloadCommitted">Completes with true once the download's sentinel is committed, false when it will not be.</param>
+    /// <param name="progress">Unpack progress; may be null.</param>
+    /// <param name="cancellationToken">Cancels the operation (it then rolls back).</param>
+    public async Task<InstallMode> InstallStreamingAsync(string gameRoot, IReadOnlyList<string> archives, Func<string, Stream> openArchive, Task<bool> downloadCommitted,
+        IProgress<UnpackProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(gameRoot);
+        ArgumentNullException.ThrowIfNull(archives);
+        ArgumentNullException.ThrowIfNull(openArchive);
+        ArgumentNullException.ThrowIfNull(downloadCommitted);
+        var streaming = StreamingUnpacker ?? throw new InvalidOperationException($"the '{_unpacker.Name}' unpacker cannot unpack while downloading");
+        var paths = new RootPaths(gameRoot);
+        await RecoverOrThrowAsync(gameRoot, cancellationToken);
+        return await RunAsync(paths, gameRoot,
+            staging => streaming.UnpackStreamingAsync(new StreamingUnpackRequest(archives, staging, openArchive), progress, cancellationToken),
+            async () =>
+            {
+                if (!await downloadCommitted.WaitAsync(cancellationToken))
+                {
+                    throw new InvalidOperationException("the download did not complete; the install was rolled back");
+                }
+
+                // The sentinel is the download's last step: only now is the unpacked tree this version.
+                if (!File.Exists(paths.Sentinel))
+                {
+                    throw new InvalidOperationException("the game is not downloaded (no version.ini)");
+                }
+            });
+    }
+
+    private async Task RecoverOrThrowAsync(string gameRoot, CancellationToken cancellationToken)
+    {
+        var recovery = await RecoverAsync(gameRoot, cancellationToken);
+        if (recovery.Action == "unresolved")
+        {
+            throw new InvalidOperationException($"the game root needs attention first: {recovery.Details}");
+        }
+    }
+
+    private static IUnpacker Unwrap(IUnpacker unpacker) => unpacker is Hosting.DeferredUnpacker deferred ? deferred.Inner : unpacker;
+
+    /// <summary>The transaction around an unpack into staging; <paramref name="beforeCommit"/> may veto the commit by throwing.</summary>
+    private async Task<InstallMode> RunAsync(RootPaths paths, string gameRoot, Func<string, Task> unpack, Func<Task>? beforeCommit)
+    {
         if (Directory.Exists(paths.Staging) || Directory.Exists(paths.Backup))
         {
             throw new InvalidOperationException($"{GameRootLayout.InstallingDirectory} or {GameRootLayout.BackupDirectory} exists without proof that LanSpread made it; remove it by hand");
@@ -90,8 +150,12 @@ public sealed class InstallTransaction : IInstallTransaction
         File.WriteAllBytes(paths.StagingMarker, []);
         try
         {
-            await _unpacker.UnpackAsync(new UnpackRequest(archives, paths.Staging), progress, cancellationToken);
+            await unpack(paths.Staging);
             CrashPoint.Hit($"{operation}.after-unpack");
+            if (beforeCommit is not null)
+            {
+                await beforeCommit();
+            }
         }
         catch
         {

@@ -25,6 +25,9 @@ public sealed class LibraryScanner
     private readonly ContentChunking? _chunking;
     private readonly int _hashParallelism;
     private readonly Action<string, long, long>? _hashProgress;
+    // One hashing pass per game at a time: a rescan that comes while a game is being hashed waits, then
+    // finds the files just hashed in the index instead of reading them a second time.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> _hashing = new(StringComparer.Ordinal);
     private long _bytesHashed;
 
     /// <param name="catalog">Gates which roots are announced.</param>
@@ -43,6 +46,12 @@ public sealed class LibraryScanner
         _hashParallelism = Math.Max(1, hashParallelism);
     }
 
+    /// <summary>
+    /// Test hook: when positive, hashing reads at most this many bytes per second (per game), so a test
+    /// can watch a peer while a small library is still being hashed. Zero (the default) is unthrottled.
+    /// </summary>
+    public long TestHashBytesPerSecond { get; set; }
+
     /// <summary>Bytes read to hash content so far (cache hits read nothing; for tests and logs).</summary>
     public long BytesHashed => Interlocked.Read(ref _bytesHashed);
 
@@ -52,8 +61,11 @@ public sealed class LibraryScanner
     /// <summary>The game-id rule (<see cref="GameId"/>): a root whose name breaks it is never scanned.</summary>
     public static bool IsValidGameId(string id) => GameId.IsValid(id);
 
-    /// <summary>Scans every root of <paramref name="gameDirectory"/>.</summary>
-    public IReadOnlyList<ScannedGame> ScanAll(string gameDirectory)
+    /// <summary>
+    /// Scans every root of <paramref name="gameDirectory"/>. With <paramref name="deferHashing"/> no file
+    /// is read: a root whose content is not all in the index comes back <see cref="ScannedGame.HashPending"/>.
+    /// </summary>
+    public IReadOnlyList<ScannedGame> ScanAll(string gameDirectory, bool deferHashing = false, CancellationToken cancellationToken = default)
     {
         var games = new List<ScannedGame>();
         foreach (var root in Directory.EnumerateDirectories(gameDirectory).Order(StringComparer.Ordinal))
@@ -65,7 +77,7 @@ public sealed class LibraryScanner
                 continue;
             }
 
-            var scanned = ScanGame(gameDirectory, id);
+            var scanned = ScanGame(gameDirectory, id, deferHashing, cancellationToken);
             if (scanned is not null)
             {
                 games.Add(scanned);
@@ -77,8 +89,12 @@ public sealed class LibraryScanner
         return games;
     }
 
-    /// <summary>Scans one root; null when it no longer exists.</summary>
-    public ScannedGame? ScanGame(string gameDirectory, string id)
+    /// <summary>
+    /// Scans one root; null when it no longer exists. With <paramref name="deferHashing"/> the content
+    /// comes from the index only, and a root with files not hashed yet is <see cref="ScannedGame.HashPending"/>;
+    /// otherwise those files are hashed now (cancellable: files finished so far stay in the index).
+    /// </summary>
+    public ScannedGame? ScanGame(string gameDirectory, string id, bool deferHashing = false, CancellationToken cancellationToken = default)
     {
         var root = Path.Combine(gameDirectory, id);
         if (!Directory.Exists(root))
@@ -110,9 +126,9 @@ public sealed class LibraryScanner
 
         var size = files.Where(f => !f.IsDirectory).Sum(f => f.Size);
         var game = new LocalGame(id, version, version is not null, installed, size, inCatalog);
-        var content = _chunking is null || !inCatalog ? null : HashContent(id, root, files, _chunking);
+        var content = _chunking is null || !inCatalog ? null : HashContent(id, root, files, _chunking, deferHashing, cancellationToken);
         var manifest = content is null || version is null ? null : ManifestCodec.Create(version, content);
-        return new ScannedGame(game, files, content, manifest);
+        return new ScannedGame(game, files, content, manifest) { HashPending = _chunking is not null && inCatalog && content is null };
     }
 
     /// <summary>
@@ -143,13 +159,39 @@ public sealed class LibraryScanner
     /// <summary>
     /// The chunks of every regular file of a root, from the index when (size, mtime) are unchanged,
     /// else hashed, several files at once. A file that vanishes or fails to read is left out (a later
-    /// rescan, triggered by that change, sees it again).
+    /// rescan, triggered by that change, sees it again). With <paramref name="deferHashing"/> nothing is
+    /// read: null when some file is not in the index.
     /// </summary>
-    private List<ManifestFile>? HashContent(string id, string root, IReadOnlyList<GameFileDescription> files, ContentChunking chunking)
+    private List<ManifestFile>? HashContent(string id, string root, IReadOnlyList<GameFileDescription> files, ContentChunking chunking, bool deferHashing, CancellationToken cancellationToken)
+    {
+        if (deferHashing)
+        {
+            var (cached, pending) = Lookup(id, root, files, chunking);
+            return pending.Count == 0 ? cached.OfType<ManifestFile>().ToList() : null;
+        }
+
+        var gate = _hashing.GetOrAdd(id, _ => new SemaphoreSlim(1, 1));
+        gate.Wait(cancellationToken);
+        try
+        {
+            // Looked up under the gate: what a pass that held it just hashed is a cache hit now.
+            var (result, misses) = Lookup(id, root, files, chunking);
+            Hash(id, result, misses, chunking, cancellationToken);
+            _index.KeepChunksOf(id, files.Where(f => !f.IsDirectory).Select(f => f.RelativePath));
+            return result.OfType<ManifestFile>().ToList();
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Each regular file's chunks from the index (null where missing), and the files to hash.</summary>
+    private (ManifestFile?[] Result, List<HashMiss> Misses) Lookup(string id, string root, IReadOnlyList<GameFileDescription> files, ContentChunking chunking)
     {
         var regular = files.Where(f => !f.IsDirectory).ToList();
         var result = new ManifestFile?[regular.Count];
-        var misses = new List<(int Index, string Path, long Length, long Mtime)>();
+        var misses = new List<HashMiss>();
         for (var i = 0; i < regular.Count; i++)
         {
             var file = regular[i];
@@ -166,55 +208,84 @@ public sealed class LibraryScanner
             }
             else
             {
-                misses.Add((i, path, info.Length, info.LastWriteTimeUtc.Ticks));
+                misses.Add(new HashMiss(i, file.RelativePath, path, info.Length, info.LastWriteTimeUtc.Ticks));
             }
         }
 
+        return (result, misses);
+    }
+
+    /// <summary>Hashes the missed files into <paramref name="result"/>, several at once, each recorded in the index as it completes.</summary>
+    private void Hash(string id, ManifestFile?[] result, List<HashMiss> misses, ContentChunking chunking, CancellationToken cancellationToken)
+    {
         var toHash = misses.Sum(m => m.Length);
         var hashed = 0L;
         var reported = 0L;
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        Parallel.ForEach(misses, new ParallelOptions { MaxDegreeOfParallelism = _hashParallelism }, miss =>
+        var reportedAt = started;
+        var rate = TestHashBytesPerSecond;
+        try
         {
-            var relative = regular[miss.Index].RelativePath;
-            try
+            Parallel.ForEach(misses, new ParallelOptions { MaxDegreeOfParallelism = _hashParallelism, CancellationToken = cancellationToken }, miss =>
             {
-                var chunks = ContentChunker.ChunkFile(miss.Path, chunking, n =>
+                try
                 {
-                    var done = Interlocked.Add(ref hashed, n);
-                    Interlocked.Add(ref _bytesHashed, n);
-                    var last = Interlocked.Read(ref reported);
-                    if (done - last >= 64L * 1024 * 1024 && Interlocked.CompareExchange(ref reported, done, last) == last)
+                    var chunks = ContentChunker.ChunkFile(miss.Path, chunking, n =>
                     {
-                        _hashProgress?.Invoke(id, done, toHash);
-                    }
-                });
-                if (chunks.Sum(c => c.Length) == miss.Length)
-                {
-                    _index.SetChunks(id, relative, miss.Length, miss.Mtime, chunking.Key, chunks);
-                }
+                        var done = Interlocked.Add(ref hashed, n);
+                        Interlocked.Add(ref _bytesHashed, n);
+                        // Every 64 MiB or half a second, whichever comes first: a slow disk still shows progress.
+                        var last = Interlocked.Read(ref reported);
+                        var now = System.Diagnostics.Stopwatch.GetTimestamp();
+                        var lastAt = Interlocked.Read(ref reportedAt);
+                        if ((done - last >= 64L * 1024 * 1024 || System.Diagnostics.Stopwatch.GetElapsedTime(lastAt, now) >= TimeSpan.FromMilliseconds(500))
+                            && Interlocked.CompareExchange(ref reported, done, last) == last)
+                        {
+                            Interlocked.Exchange(ref reportedAt, now);
+                            _hashProgress?.Invoke(id, done, toHash);
+                        }
 
-                result[miss.Index] = new ManifestFile(relative, chunks.Sum(c => c.Length), chunks);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                        if (rate > 0)
+                        {
+                            var ahead = TimeSpan.FromSeconds((double)done / rate) - System.Diagnostics.Stopwatch.GetElapsedTime(started);
+                            if (ahead > TimeSpan.Zero)
+                            {
+                                cancellationToken.WaitHandle.WaitOne(ahead);
+                            }
+                        }
+                    }, cancellationToken);
+                    if (chunks.Sum(c => c.Length) == miss.Length)
+                    {
+                        _index.SetChunks(id, miss.RelativePath, miss.Length, miss.Mtime, chunking.Key, chunks);
+                    }
+
+                    result[miss.Index] = new ManifestFile(miss.RelativePath, chunks.Sum(c => c.Length), chunks);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    _logger.LogWarning("Could not hash {Path}: {Error}", miss.Path, ex.Message);
+                }
+            });
+        }
+        finally
+        {
+            // Also when cancelled: the files finished so far are kept, so the next start hashes only the rest.
+            if (hashed > 0)
             {
-                _logger.LogWarning("Could not hash {Path}: {Error}", miss.Path, ex.Message);
+                _index.Save();
             }
-        });
+        }
+
         if (toHash > 0)
         {
             _hashProgress?.Invoke(id, hashed, toHash);
         }
 
-        _index.KeepChunksOf(id, regular.Select(f => f.RelativePath));
         if (hashed > 0)
         {
             var seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
             _logger.LogInformation("Hashed {Bytes} bytes of {Game} in {Seconds:0.000}s ({Rate:0.00} GB/s)", hashed, id, seconds, hashed / Math.Max(1e-6, seconds) / 1e9);
-            _index.Save();
         }
-
-        return result.OfType<ManifestFile>().ToList();
     }
 
     /// <summary>Every served entry of a root, sorted, with '/' separators.</summary>

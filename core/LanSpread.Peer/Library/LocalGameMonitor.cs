@@ -208,13 +208,13 @@ internal sealed class LocalGameMonitor : IDisposable
             return false;
         }
 
-        return _context.Library.RescanGame(id);
+        return _context.Library.RescanGame(id, deferHashing: true);
     }
 
     private void OnOperationEnded(string id)
     {
         _held.TryRemove(id, out _);
-        if (_context.Library.RescanGame(id))
+        if (_context.Library.RescanGame(id, deferHashing: true))
         {
             _context.PublishLocalChange();
         }

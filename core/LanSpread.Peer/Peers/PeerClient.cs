@@ -91,6 +91,13 @@ public sealed class PeerClient : IAsyncDisposable
         return PeerAnnouncements.CheckDetails(id, response.Details);
     }
 
+    /// <summary>What the peer holds of a game, complete or partial (DESIGN F.2).</summary>
+    public async Task<ChunkMap> GetChunkMapAsync(string id, CancellationToken cancellationToken)
+    {
+        var response = await RequestAsync(new Request(ProtocolConstants.Version, RequestType.GetChunkMap, id), cancellationToken);
+        return response.ChunkMap ?? throw new ProtocolException(ErrorCode.Malformed, $"GetChunkMap of '{id}' answered without a chunk map");
+    }
+
     /// <summary>
     /// Fetches <paramref name="length"/> bytes of a file and writes them at the same offset of
     /// <paramref name="target"/> with positioned writes (never truncating). Returns the bytes written.

@@ -12,6 +12,10 @@ namespace LanSpread.Peer.Peers;
 /// Membership: turns discovery sightings into verified connections (identity checked by the transport),
 /// learns each peer's name and games, and removes peers that say goodbye or stop answering. It is the
 /// <see cref="IDiscoveryObserver"/> of every discovery mechanism, so mDNS and static peers share one path.
+/// A peer discovery still reports (by id) but that could not be reached, or that was pruned for missing
+/// pings, is tried again with back-off until it joins or discovery reports it gone: a responder that
+/// announces only at start and then stays silent for our known-answer queries (avahi, RFC 6762 §7.1)
+/// reports it once, so a server that was not listening yet at that moment would otherwise never be joined.
 /// </summary>
 internal sealed class PeerConnector : IDiscoveryObserver, IAsyncDisposable
 {
@@ -23,6 +27,9 @@ internal sealed class PeerConnector : IDiscoveryObserver, IAsyncDisposable
     private readonly ConcurrentDictionary<PeerId, SemaphoreSlim> _refreshing = new();
     private readonly ConcurrentDictionary<PeerId, byte> _untrusted = new();
 
+    // The latest sighting of every peer discovery reports by id and has not reported gone: what a retry dials.
+    private readonly ConcurrentDictionary<PeerId, DiscoveredPeer> _sightings = new();
+
     public PeerConnector(RuntimeContext context)
     {
         _context = context;
@@ -33,9 +40,20 @@ internal sealed class PeerConnector : IDiscoveryObserver, IAsyncDisposable
 
     public PeerClient? Find(PeerId id) => _clients.GetValueOrDefault(id);
 
+    /// <summary>First wait before dialling a reported peer again that could not be reached; doubles per attempt.</summary>
+    internal static TimeSpan RejoinFirstDelay { get; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest wait between attempts on a reported peer that cannot be reached (one refused dial: cheap).</summary>
+    internal static TimeSpan RejoinMaxDelay { get; } = TimeSpan.FromSeconds(16);
+
     public void OnPeerFound(DiscoveredPeer peer)
     {
         ArgumentNullException.ThrowIfNull(peer);
+        if (peer.PeerId is { } seen && seen != _context.Credentials.PeerId)
+        {
+            _sightings[seen] = peer;
+        }
+
         if (peer.PeerId is { } id && (id == _context.Credentials.PeerId || _clients.ContainsKey(id) || _untrusted.ContainsKey(id)))
         {
             return;
@@ -52,26 +70,28 @@ internal sealed class PeerConnector : IDiscoveryObserver, IAsyncDisposable
             return;
         }
 
-        var key = peer.PeerId?.Value ?? string.Join(',', peer.EndPoints);
-        if (!_connecting.TryAdd(key, 0))
-        {
-            return;
-        }
-
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                await ConnectAsync(peer, _context.Stopping);
-            }
-            finally
-            {
-                _connecting.TryRemove(key, out _);
-            }
-        });
+        StartJoining(peer, TimeSpan.Zero);
     }
 
-    public void OnPeerGone(PeerId peerId, string reason) => _ = RemoveAsync(peerId, reason);
+    public void OnPeerGone(PeerId peerId, string reason)
+    {
+        _sightings.TryRemove(peerId, out _);
+        _ = RemoveAsync(peerId, reason);
+    }
+
+    /// <summary>
+    /// Removes a peer that stopped answering pings. Discovery may still report it (a busy peer, a
+    /// link that dropped for a while), and may never report it again (a silent avahi responder), so
+    /// it is dialled again with back-off until it answers or discovery reports it gone.
+    /// </summary>
+    public async Task PruneAsync(PeerId peerId, string reason)
+    {
+        await RemoveAsync(peerId, reason);
+        if (_sightings.TryGetValue(peerId, out var sighting))
+        {
+            StartJoining(sighting, RejoinFirstDelay);
+        }
+    }
 
     public async Task RemoveAsync(PeerId peerId, string reason)
     {
@@ -191,10 +211,69 @@ internal sealed class PeerConnector : IDiscoveryObserver, IAsyncDisposable
         return trusted;
     }
 
+    /// <summary>One joining task per peer (or static endpoint) at a time; <paramref name="firstDelay"/> before the first dial.</summary>
+    private void StartJoining(DiscoveredPeer peer, TimeSpan firstDelay)
+    {
+        var key = peer.PeerId?.Value ?? string.Join(',', peer.EndPoints);
+        if (!_connecting.TryAdd(key, 0))
+        {
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await JoinAsync(peer, firstDelay, _context.Stopping);
+            }
+            catch (OperationCanceledException) when (_context.Stopping.IsCancellationRequested)
+            {
+            }
+            finally
+            {
+                _connecting.TryRemove(key, out _);
+            }
+        });
+    }
+
+    /// <summary>
+    /// Dials until joined. A peer reported without an id (a static <c>--peer</c>) gets one attempt: its
+    /// discovery reports it again every interval. A peer reported by id is dialled again, 1 s, 2 s, 4 s …
+    /// up to <see cref="RejoinMaxDelay"/> apart (with jitter), while discovery still reports it, with the
+    /// endpoints of its latest sighting.
+    /// </summary>
+    private async Task JoinAsync(DiscoveredPeer peer, TimeSpan firstDelay, CancellationToken cancellationToken)
+    {
+        var delay = RejoinFirstDelay;
+        var wait = firstDelay;
+        while (true)
+        {
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait * (0.75 + (Random.Shared.NextDouble() / 2)), cancellationToken);
+                if (peer.PeerId is not { } id || !_sightings.TryGetValue(id, out var latest) || _clients.ContainsKey(id) || _untrusted.ContainsKey(id))
+                {
+                    return;
+                }
+
+                peer = latest;
+            }
+
+            if (!await ConnectAsync(peer, cancellationToken) || peer.PeerId is null)
+            {
+                return;
+            }
+
+            wait = delay;
+            delay = delay * 2 < RejoinMaxDelay ? delay * 2 : RejoinMaxDelay;
+        }
+    }
+
     private static bool SameEndPoint(IPEndPoint a, IPEndPoint b) =>
         a.Port == b.Port && (a.Address.Equals(b.Address) || a.Address.MapToIPv6().Equals(b.Address.MapToIPv6()));
 
-    private async Task ConnectAsync(DiscoveredPeer peer, CancellationToken cancellationToken)
+    /// <summary>Tries each endpoint; true when none could be reached (worth another try later).</summary>
+    private async Task<bool> ConnectAsync(DiscoveredPeer peer, CancellationToken cancellationToken)
     {
         foreach (var endPoint in peer.EndPoints)
         {
@@ -206,7 +285,7 @@ internal sealed class PeerConnector : IDiscoveryObserver, IAsyncDisposable
                 if (client.Id == _context.Credentials.PeerId)
                 {
                     await client.DisposeAsync(); // a static --peer pointing at ourselves
-                    return;
+                    return false;
                 }
 
                 var pong = await client.PingAsync(cancellationToken);
@@ -214,13 +293,13 @@ internal sealed class PeerConnector : IDiscoveryObserver, IAsyncDisposable
                 if (!Admit(client, endPoint))
                 {
                     await client.DisposeAsync();
-                    return;
+                    return false;
                 }
 
                 if (!_clients.TryAdd(client.Id, client))
                 {
                     await client.DisposeAsync();
-                    return;
+                    return false;
                 }
 
                 var address = endPoint.ToString();
@@ -255,7 +334,7 @@ internal sealed class PeerConnector : IDiscoveryObserver, IAsyncDisposable
                     _context.PublishSnapshot();
                 }
 
-                return;
+                return false;
             }
             catch (Core.Transport.PeerIdentityMismatchException ex)
             {
@@ -265,7 +344,7 @@ internal sealed class PeerConnector : IDiscoveryObserver, IAsyncDisposable
                     await client.DisposeAsync();
                 }
 
-                return;
+                return false;
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -283,5 +362,7 @@ internal sealed class PeerConnector : IDiscoveryObserver, IAsyncDisposable
                 }
             }
         }
+
+        return true;
     }
 }

@@ -161,6 +161,40 @@ public sealed class PeerGameDB
         }
     }
 
+    /// <summary>Records what a peer holds of a game (its chunk map; DESIGN F.2).</summary>
+    public void SetAvailability(PeerId id, string gameId, PeerAvailability availability)
+    {
+        ArgumentNullException.ThrowIfNull(availability);
+        lock (_gate)
+        {
+            if (_peers.TryGetValue(id, out var record) && GameId.IsValid(gameId))
+            {
+                record.Availability[gameId] = availability;
+            }
+        }
+    }
+
+    /// <summary>Forgets what a peer holds of a game (it no longer answers for it).</summary>
+    public void ClearAvailability(PeerId id, string gameId)
+    {
+        lock (_gate)
+        {
+            _peers.GetValueOrDefault(id)?.Availability.Remove(gameId);
+        }
+    }
+
+    /// <summary>The peers known to hold chunks of a game with the given manifest digest, complete or partial.</summary>
+    public IReadOnlyList<(PeerRef Peer, PeerAvailability Availability)> Holders(string gameId, string digest)
+    {
+        lock (_gate)
+        {
+            return _peers.Values
+                .Where(p => p.Availability.TryGetValue(gameId, out var a) && a.Digest == digest && !p.Skipped.ContainsKey(gameId))
+                .Select(p => (new PeerRef(p.Name, p.Id), p.Availability[gameId]))
+                .ToList();
+        }
+    }
+
     /// <summary>Stops counting a peer for a game (its details disagree with what it announced); true when newly skipped.</summary>
     public bool Skip(PeerId id, string gameId, string reason)
     {
@@ -266,5 +300,7 @@ public sealed class PeerGameDB
         public Dictionary<string, GameDetails> Files { get; } = new(StringComparer.Ordinal);
 
         public Dictionary<string, string> Skipped { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, PeerAvailability> Availability { get; } = new(StringComparer.Ordinal);
     }
 }

@@ -129,7 +129,7 @@ internal sealed class PingService
             if (misses >= _context.Options.PingMissesBeforeLost)
             {
                 _states.TryRemove(client.Id, out _);
-                await _context.Connector.RemoveAsync(client.Id, $"no answer to {misses} pings ({ex.Message})");
+                await _context.Connector.PruneAsync(client.Id, $"no answer to {misses} pings ({ex.Message})");
             }
         }
         finally

@@ -8,4 +8,7 @@ public static class RequestType
     public const string GetGame = "GetGame";
     public const string GetGameFileData = "GetGameFileData";
     public const string GetGameFileChunk = "GetGameFileChunk";
+
+    /// <summary>What the peer holds of a game, complete or partial (swarming, DESIGN F.2); older peers answer unknown_request.</summary>
+    public const string GetChunkMap = "GetChunkMap";
 }

@@ -7,6 +7,7 @@ namespace LanSpread.Peer.Protocol;
 /// A response frame: either an error (code + message) or the payload of its request type. A ListGames
 /// page carries <c>next</c> (the cursor of the following page) until the last; a delta answer
 /// (<c>delta</c>) lists changed or added titles in <c>games</c> and dropped ones in <c>removed</c>.
+/// A GetChunkMap answer carries <c>chunkMap</c>.
 /// </summary>
 public sealed record Response(
     [property: JsonPropertyName("v"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] int V,
@@ -20,7 +21,8 @@ public sealed record Response(
     [property: JsonPropertyName("dataLength")] long DataLength = 0,
     [property: JsonPropertyName("delta")] bool Delta = false,
     [property: JsonPropertyName("removed")] IReadOnlyList<string>? Removed = null,
-    [property: JsonPropertyName("next")] string? Next = null)
+    [property: JsonPropertyName("next")] string? Next = null,
+    [property: JsonPropertyName("chunkMap")] ChunkMap? ChunkMap = null)
 {
     public static Response Failure(string code, string message) => new(ProtocolConstants.Version, false, code, message);
 }

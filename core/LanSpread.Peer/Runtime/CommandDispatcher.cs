@@ -76,13 +76,8 @@ internal sealed class CommandDispatcher(RuntimeContext context, DownloadPipeline
                 Run(() => _orchestrator.RunAsync(game, cancellationToken));
                 break;
             case DownloadGameFiles download:
-                Run(async () =>
-                {
-                    if (await downloads.DownloadAsync(download.Id, download.Files, download.AllowDowngrade, cancellationToken) && context.Options.InstallAfterDownload)
-                    {
-                        await installs.InstallAsync(download.Id, cancellationToken);
-                    }
-                });
+                Run(() => StreamingInstall.DownloadAndInstallAsync(context, installs,
+                    onStaged => downloads.DownloadAsync(download.Id, download.Files, download.AllowDowngrade, cancellationToken, onStaged), download.Id, cancellationToken));
                 break;
             case CancelDownload cancel:
                 if (!downloads.Cancel(cancel.Id, "cancelled by the user"))

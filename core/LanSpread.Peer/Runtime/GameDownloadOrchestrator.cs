@@ -19,10 +19,8 @@ internal sealed class GameDownloadOrchestrator(RuntimeContext context, DownloadP
             return; // NoPeersHaveGame was published
         }
 
-        if (await downloads.DownloadAsync(command.Id, files.Files, command.AllowDowngrade, cancellationToken) && context.Options.InstallAfterDownload)
-        {
-            await installs.InstallAsync(command.Id, cancellationToken);
-        }
+        await StreamingInstall.DownloadAndInstallAsync(context, installs,
+            onStaged => downloads.DownloadAsync(command.Id, files.Files, command.AllowDowngrade, cancellationToken, onStaged), command.Id, cancellationToken);
     }
 
     /// <summary>

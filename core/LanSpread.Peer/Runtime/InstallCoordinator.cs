@@ -32,7 +32,7 @@ internal sealed class InstallCoordinator(Func<string, string> rootOf, OperationT
         events.Publish(new InstallGameBegin(game, mode));
         try
         {
-            var progress = new Progress(events, game);
+            var progress = new InstallProgressReporter(events, game);
             mode = await installer.InstallAsync(root, progress, cancellationToken);
             events.Publish(new InstallGameFinished(game, mode));
             return true;
@@ -67,10 +67,5 @@ internal sealed class InstallCoordinator(Func<string, string> rootOf, OperationT
             events.Publish(new UninstallGameFailed(game, ex.Message));
             return false;
         }
-    }
-
-    private sealed class Progress(EventBus bus, string game) : IProgress<UnpackProgress>
-    {
-        public void Report(UnpackProgress value) => bus.Publish(new InstallProgress(game, value.BytesDone, value.TotalBytes));
     }
 }

@@ -90,8 +90,10 @@ public static class PeerRuntime
         var knownPeers = KnownPeers.Load(options.DataDirectory, loggerFactory.CreateLogger<KnownPeers>());
         components.Index = new LibraryIndex(Path.Combine(options.DataDirectory, "library-index.json"), loggerFactory.CreateLogger<LibraryIndex>());
         var scanner = new LibraryScanner(catalog, components.Index, loggerFactory.CreateLogger<LibraryScanner>(), ContentChunking.FromAverage(options.ChunkSize), options.HashParallelism,
-            (game, done, total) => events.Publish(new ManifestProgress(game, done, total)));
-        var library = new LocalLibrary(directory, scanner, loggerFactory.CreateLogger<LocalLibrary>());
+            (game, done, total) => events.Publish(new ManifestProgress(game, done, total)))
+        { TestHashBytesPerSecond = options.TestHashBytesPerSecond };
+        var library = new LocalLibrary(directory, scanner, loggerFactory.CreateLogger<LocalLibrary>(), backgroundHashing: true);
+        library.HashingDrained += (games, bytes, time) => events.Publish(new LibraryReady(games, bytes, time.TotalSeconds));
         var context = new RuntimeContext
         {
             Options = options,
@@ -108,12 +110,18 @@ public static class PeerRuntime
             Stopping = components.Stopping.Token,
             KnownPeers = knownPeers,
             TrustedPeers = trusted,
+            Uploads = components.Uploads = new Server.UploadLimiter(options.MaxUploadRate, options.MaxUploadsPerPeer),
         };
         context.Connector = components.Connector = new PeerConnector(context);
+        library.GameHashed += _ => context.PublishLocalChange();
         return context;
     }
 
-    /// <summary>Step 2: finish or undo what an earlier run left half done, then the first scan.</summary>
+    /// <summary>
+    /// Step 2: finish or undo what an earlier run left half done, then the first scan: names, versions
+    /// and sizes only (the index answers known games); new or changed content is hashed in the background
+    /// once the peer runs (step 6), so a large new library does not hold up listening.
+    /// </summary>
     private static async Task PrepareLibraryAsync(RuntimeContext context, ILogger logger, CancellationToken cancellationToken)
     {
         await RecoverRootsAsync(context.Library.GameDirectory, context.Installer, logger, cancellationToken);
@@ -161,6 +169,7 @@ public static class PeerRuntime
             Supervise("ping", () => services.Ping.RunAsync(stopping)),
             Supervise("monitor", () => services.Monitor.RunAsync(stopping)),
             Supervise("commands", () => services.Dispatcher.RunAsync(components.Commands.Reader, stopping)),
+            Supervise("hashing", () => context.Library.RunHashingAsync(stopping)),
         ];
 
         async Task Supervise(string component, Func<Task> run)

@@ -30,8 +30,19 @@ public sealed class PeerRuntimeOptions
     /// </summary>
     public int ChunkSize { get; set; } = 4 * 1024 * 1024;
 
-    /// <summary>Files hashed at once when manifests are built (each hashing thread reads sequentially).</summary>
-    public int HashParallelism { get; set; } = 2;
+    /// <summary>
+    /// Files hashed at once when manifests are built (each hashing thread reads sequentially). The
+    /// library is hashed in the background one game at a time, so this bounds the hashing threads.
+    /// </summary>
+    public int HashParallelism { get; set; } = Math.Min(2, Environment.ProcessorCount);
+
+    /// <summary>
+    /// Test hook: when positive, background hashing reads at most this many bytes per second, so a
+    /// test can watch a peer whose library is still being hashed. The <c>LANSPREAD_TEST_HASH_RATE</c>
+    /// environment variable (bytes per second) sets it for a peer run as a process. Zero: unthrottled.
+    /// </summary>
+    public long TestHashBytesPerSecond { get; set; } =
+        long.TryParse(Environment.GetEnvironmentVariable("LANSPREAD_TEST_HASH_RATE"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var rate) ? rate : 0;
 
     /// <summary>Verified bytes recorded per fsync'd batch of the resume record (a crash loses at most one batch).</summary>
     public long ProgressBatchBytes { get; set; } = 8 * 1024 * 1024;
@@ -67,6 +78,12 @@ public sealed class PeerRuntimeOptions
     /// <summary>Install automatically after a download finishes.</summary>
     public bool InstallAfterDownload { get; set; } = true;
 
+    /// <summary>
+    /// Install behind the download (DESIGN F.4) when the unpacker can stream: the archive is unpacked over
+    /// its verified ranges while it downloads, and the install commits after the download's sentinel.
+    /// </summary>
+    public bool StreamingInstall { get; set; } = true;
+
     /// <summary>Time a server allows a client to send its request.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -81,6 +98,27 @@ public sealed class PeerRuntimeOptions
     /// 1 MiB while few run, less (down to 16 KiB) while many do, so memory does not grow with the number of clients.
     /// </summary>
     public int SendBufferBudget { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// Bytes per second this peer uploads at most, all clients together (<c>--max-upload-rate</c>); null:
+    /// unlimited. Clients share it fairly (see UploadLimiter).
+    /// </summary>
+    public long? MaxUploadRate { get; set; }
+
+    /// <summary>Chunk transfers one client peer gets at once (<c>--max-uploads-per-peer</c>); more requests wait their turn.</summary>
+    public int MaxUploadsPerPeer { get; set; } = 8;
+
+    /// <summary>
+    /// Swarming (DESIGN F.2): a download serves its verified chunks to other peers and fetches from partial
+    /// holders too. Off (<c>--no-swarm</c>): only complete copies are used and served (the benchmarks' baseline).
+    /// </summary>
+    public bool Swarming { get; set; } = true;
+
+    /// <summary>
+    /// How often a download asks the other peers what they hold of its game (DESIGN F.2): new partial
+    /// holders and their new chunks are used within about this interval.
+    /// </summary>
+    public TimeSpan AvailabilityPollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
     /// Peer ids to download from exclusively (<c>--trust-peer</c>); the data directory's

@@ -28,6 +28,9 @@ internal sealed class RuntimeComponents(ILogger logger)
 
     public LocalGameMonitor? Monitor { get; set; }
 
+    /// <summary>The server's upload limiter (its token bucket runs a timer).</summary>
+    public Server.UploadLimiter? Uploads { get; set; }
+
     public List<IDiscoverySession> Sessions { get; } = [];
 
     public IReadOnlyList<Task> Tasks { get; set; } = [];
@@ -55,6 +58,7 @@ internal sealed class RuntimeComponents(ILogger logger)
         }
 
         await Task.WhenAll(Tasks);
+        Uploads?.Dispose();
         Monitor?.Dispose();
         if (Connector is not null)
         {

@@ -43,6 +43,12 @@ internal sealed class RuntimeContext
 
     public PeerConnector Connector { get; set; } = null!;
 
+    /// <summary>The downloads running here and what each holds so far (served to other peers).</summary>
+    public Swarm.PartialDownloads Partials { get; } = new();
+
+    /// <summary>The upload limits of this peer's server; set by the runtime from the options.</summary>
+    public Server.UploadLimiter Uploads { get; init; } = new(null, int.MaxValue);
+
     /// <summary>When each peer was last heard from by our server (its requests prove it alive).</summary>
     public PeerLiveness Liveness { get; } = new();
 

@@ -211,6 +211,9 @@ internal sealed class PeerServer
 
                 await FrameCodec.WriteResponseAsync(stream.Stream, Ok() with { Details = details }, cancellationToken);
                 return;
+            case RequestType.GetChunkMap:
+                await FrameCodec.WriteResponseAsync(stream.Stream, Ok() with { ChunkMap = ChunkMapOf(request.Game) }, cancellationToken);
+                return;
             case RequestType.GetGameFileData:
             case RequestType.GetGameFileChunk:
                 await SendFileAsync(stream, request, cancellationToken);
@@ -223,7 +226,7 @@ internal sealed class PeerServer
     private Library.ScannedGame ServedGame(string? id)
     {
         var game = id is null ? null : _context.Library.Find(id);
-        if (game is null || !game.Game.IsDownloaded || !game.Game.InCatalog
+        if (game is null || !game.Game.IsDownloaded || !game.Game.InCatalog || game.HashPending
             || _context.Operations.RunningOperation(game.Game.Id) == OperationTracker.Download
             || !File.Exists(Path.Combine(_context.Library.RootOf(game.Game.Id), GameRootLayout.VersionFile)))
         {
@@ -233,18 +236,68 @@ internal sealed class PeerServer
         return game;
     }
 
-    private async Task SendFileAsync(IPeerStream stream, Request request, CancellationToken cancellationToken)
+    /// <summary>
+    /// What this peer holds of a game: the running download's verified chunks (partial), else the
+    /// complete served copy. A game being downloaded is answered as partial even when an older version
+    /// is installed, because the older one is not served meanwhile.
+    /// </summary>
+    private ChunkMap ChunkMapOf(string? id)
     {
+        if (_context.Partials.Find(id) is { } partial)
+        {
+            return new ChunkMap(partial.Manifest.Version, partial.Manifest.Digest, false, partial.Count, Convert.ToBase64String(partial.Bitmap()), partial.Generation);
+        }
+
+        var details = ServedGame(id).Details;
+        if (details?.Manifest is not { } manifest)
+        {
+            throw new ProtocolException(ErrorCode.UnknownGame, $"game '{id}' has no manifest here");
+        }
+
+        return new ChunkMap(manifest.Version, manifest.Digest, true, manifest.Files.Sum(f => f.Chunks.Count), null, 0);
+    }
+
+    /// <summary>
+    /// The file a transfer reads: the served copy's file, or, while the game downloads here, the staged
+    /// (or unchanged in-place) file of a verified chunk. A partial peer serves whole verified chunks only.
+    /// </summary>
+    private (string GameId, string Path) SourceOf(Request request)
+    {
+        if (_context.Partials.Find(request.Game) is { } partial)
+        {
+            var root = _context.Library.RootOf(partial.Game);
+            if (!GamePathResolver.TryResolve(root, request.Path, out var inPlace, out var refused))
+            {
+                throw new ProtocolException(ErrorCode.PathRefused, $"path '{request.Path}' refused: {refused}");
+            }
+
+            if (request.Type != RequestType.GetGameFileChunk || !partial.TryLocate(request.Path!, request.Offset, request.Length, out var staged))
+            {
+                throw new ProtocolException(ErrorCode.NotFound, $"'{request.Path}' {request.Offset}+{request.Length} is not a verified chunk of the partial copy of '{partial.Game}' here");
+            }
+
+            return (partial.Game, staged ? Path.Combine(root, GameRootLayout.PartialDirectory, request.Path!) : inPlace);
+        }
+
         var game = ServedGame(request.Game);
         if (!GamePathResolver.TryResolve(_context.Library.RootOf(game.Game.Id), request.Path, out var path, out var problem))
         {
             throw new ProtocolException(ErrorCode.PathRefused, $"path '{request.Path}' refused: {problem}");
         }
 
+        return (game.Game.Id, path);
+    }
+
+    private async Task SendFileAsync(IPeerStream stream, Request request, CancellationToken cancellationToken)
+    {
+        var (gameId, path) = SourceOf(request);
         if (!File.Exists(path))
         {
-            throw new ProtocolException(ErrorCode.NotFound, $"'{request.Path}' is not a file of '{game.Game.Id}'");
+            throw new ProtocolException(ErrorCode.NotFound, $"'{request.Path}' is not a file of '{gameId}'");
         }
+
+        // One of the client's upload slots first: a client with many requests waits for its own, not others'.
+        using var slot = await _context.Uploads.EnterAsync(stream.RemotePeerId, cancellationToken);
 
         using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.Asynchronous | FileOptions.SequentialScan);
         var fileLength = RandomAccess.GetLength(handle);
@@ -261,6 +314,7 @@ internal sealed class PeerServer
 
         var sending = Interlocked.Increment(ref _sending);
         var (bufferSize, writeSize) = CopyBufferSize(sending);
+        writeSize = Math.Min(writeSize, _context.Uploads.WriteSize);
         var buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
         using var send = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
@@ -278,6 +332,7 @@ internal sealed class PeerServer
                 }
 
                 var want = (int)Math.Min(writeSize, end - position);
+                await _context.Uploads.AcquireAsync(want, cancellationToken);
                 var read = await RandomAccess.ReadAsync(handle, buffer.AsMemory(0, want), position, cancellationToken);
                 if (read == 0)
                 {

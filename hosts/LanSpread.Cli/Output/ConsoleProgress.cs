@@ -11,6 +11,7 @@ internal sealed class ConsoleProgress(ProgressContext context)
 {
     private ProgressTask? _download;
     private ProgressTask? _install;
+    private string _title = string.Empty;
 
     /// <summary>
     /// Runs <paramref name="body"/> with a live progress display; <c>show</c> renders each event. Logs
@@ -36,10 +37,16 @@ internal sealed class ConsoleProgress(ProgressContext context)
                 break;
             case DownloadGameFilesBegin b:
                 var peers = string.Join(", ", b.Peers.Select(p => p.Name));
-                _download = context.AddTask(Markup.Escape($"{b.Game} {b.Version} from {peers}"), maxValue: Math.Max(1, b.TotalBytes));
+                _title = $"{b.Game} {b.Version}";
+                _download = context.AddTask(Markup.Escape($"{_title} from {peers}"), maxValue: Math.Max(1, b.TotalBytes));
                 break;
             case DownloadProgress p when _download is not null:
                 _download.Value = p.BytesDone;
+                if (p.Peers > 0)
+                {
+                    _download.Description = Markup.Escape($"{_title} from {SwarmText(p)}");
+                }
+
                 break;
             case DownloadGameFilesFinished f:
                 _download?.Value(_download.MaxValue);
@@ -71,6 +78,15 @@ internal sealed class ConsoleProgress(ProgressContext context)
                 AnsiConsole.MarkupLine($"[red]no peer has[/] {Markup.Escape(n.Game)}");
                 break;
         }
+    }
+
+    /// <summary>"3 peers, 2 partial: seed 40.0 MiB, c2 12.0 MiB" (the top three servers so far).</summary>
+    public static string SwarmText(DownloadProgress progress)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        var text = $"{progress.Peers} peer{(progress.Peers == 1 ? string.Empty : "s")}" + (progress.PartialPeers > 0 ? $", {progress.PartialPeers} partial" : string.Empty);
+        var top = (progress.BytesByPeer ?? []).Take(3).Select(p => $"{p.Peer} {Size(p.Bytes)}").ToList();
+        return top.Count == 0 ? text : $"{text}: {string.Join(", ", top)}";
     }
 
     public static string Size(long bytes) => ByteSize.Format(bytes);

@@ -61,6 +61,22 @@ public sealed class PeerService : IHostedService, IAsyncDisposable
 
     public string GameDirectory => Host?.Runtime.Library.GameDirectory ?? _settings.Host.GameDirectory;
 
+    /// <summary>The settings the peer runs with (upload limits, swarming), as given on the command line.</summary>
+    public PeerHostSettings HostSettings => _settings.Host;
+
+    /// <summary>"from 3 peers, 2 partial: seed 40.0 MiB, c2 12.0 MiB" (the top three servers so far), or null before any peer is known.</summary>
+    internal static string? SwarmText(DownloadProgress progress)
+    {
+        if (progress.Peers <= 0)
+        {
+            return null;
+        }
+
+        var text = $"from {progress.Peers} peer{(progress.Peers == 1 ? string.Empty : "s")}" + (progress.PartialPeers > 0 ? $", {progress.PartialPeers} partial" : string.Empty);
+        var top = (progress.BytesByPeer ?? []).Take(3).Select(p => $"{p.Peer} {Units.Size(p.Bytes)}").ToList();
+        return top.Count == 0 ? text : $"{text}: {string.Join(", ", top)}";
+    }
+
     public IReadOnlyList<PeerInfo> KnownPeers
     {
         get
@@ -385,7 +401,7 @@ public sealed class PeerService : IHostedService, IAsyncDisposable
                 Set(begin.Game, new GameOperation(GameOperationKind.Downloading, begin.ReusedBytes, begin.TotalBytes, 0, begin.Peers.Select(p => p.Name).ToList(), Action: ActionOf(begin.Game, GameAction.Download), ReusedBytes: begin.ReusedBytes));
                 break;
             case DownloadProgress progress:
-                Update(progress.Game, op => op with { BytesDone = progress.BytesDone, TotalBytes = progress.TotalBytes, BytesPerSecond = progress.BytesPerSecond });
+                Update(progress.Game, op => op with { BytesDone = progress.BytesDone, TotalBytes = progress.TotalBytes, BytesPerSecond = progress.BytesPerSecond, Swarm = SwarmText(progress) ?? op.Swarm });
                 break;
             case ChunkCompleted chunk:
                 Throughput.Add(chunk.Game, chunk.PeerId, chunk.Peer, chunk.Length);
@@ -393,7 +409,10 @@ public sealed class PeerService : IHostedService, IAsyncDisposable
                 break;
             case DownloadGameFilesFinished finished:
                 Throughput.End(finished.Game);
-                Set(finished.Game, null);
+                // An install streaming behind the download carries on alone: show its bar, else nothing runs.
+                Set(finished.Game, OperationOf(finished.Game) is { InstallTotalBytes: > 0 } streamed
+                    ? new GameOperation(GameOperationKind.Installing, streamed.InstallBytesDone, streamed.InstallTotalBytes, Action: GameAction.Install)
+                    : null);
                 break;
             case DownloadGameFilesFailed failed:
                 Throughput.End(failed.Game);
@@ -416,15 +435,23 @@ public sealed class PeerService : IHostedService, IAsyncDisposable
             case PeerBanned banned:
                 Update(banned.Game, op => op with { Peers = op.Peers?.Where(p => p != banned.Peer).ToList() });
                 break;
+            case InstallGameBegin install when OperationOf(install.Game)?.Kind == GameOperationKind.Downloading:
+                Update(install.Game, op => op with { InstallTotalBytes = Math.Max(1, op.InstallTotalBytes) }); // streaming behind the download: both bars
+                break;
             case InstallGameBegin install:
                 Set(install.Game, new GameOperation(GameOperationKind.Installing, Action: GameAction.Install));
                 break;
             case InstallProgress progress:
-                Update(progress.Game, op => op with { BytesDone = progress.BytesDone, TotalBytes = progress.TotalBytes });
+                Update(progress.Game, op => op.Kind == GameOperationKind.Downloading
+                    ? op with { InstallBytesDone = progress.BytesDone, InstallTotalBytes = Math.Max(1, progress.TotalBytes) }
+                    : op with { BytesDone = progress.BytesDone, TotalBytes = progress.TotalBytes });
                 break;
             case InstallGameFinished installed:
                 Set(installed.Game, null);
                 break;
+            case InstallGameFailed failed when OperationOf(failed.Game)?.Kind is GameOperationKind.Paused or GameOperationKind.Cancelled
+                || (OperationOf(failed.Game)?.Kind == GameOperationKind.Failed && OperationOf(failed.Game)?.Action == GameAction.Download):
+                break; // a streaming install rolled back with its download: the download's state says what happened
             case InstallGameFailed failed:
                 Fail(failed.Game, failed.Reason, GameAction.Install);
                 break;

@@ -83,7 +83,7 @@ internal sealed class RarExtraction
         }
     }
 
-    private static string Describe(Exception ex)
+    internal static string Describe(Exception ex)
     {
         var text = ex.Message;
         if (ex is System.Security.Cryptography.CryptographicException
@@ -194,7 +194,7 @@ internal sealed class RarExtraction
         Report(archivePath, force: true);
     }
 
-    private static string ValidateLink(EntryPathValidator validator, string relative, StoredRar5Entry entry)
+    internal static string ValidateLink(EntryPathValidator validator, string relative, StoredRar5Entry entry)
     {
         if (entry.Kind == Rar5EntryKind.Unsupported)
         {

@@ -100,7 +100,7 @@ internal sealed class StoredRar5Archive : IDisposable
     {
         var length = RandomAccess.GetLength(handle);
         var window = new Rar5HeaderWindow(handle, length);
-        if (length < 8 || !window.TryGet(0, 8, out var signature) || !signature.SequenceEqual(Signature))
+        if (!HasSignature(window, length))
         {
             return null;
         }
@@ -111,78 +111,20 @@ internal sealed class StoredRar5Archive : IDisposable
         var sawEnd = false;
         while (position < length && !sawEnd)
         {
-            // CRC32 (4) + header size (vint, ≤ 3 bytes for the 2 MiB limit of the technote).
-            if (!window.TryGet(position, (int)Math.Min(7, length - position), out var prefix) || prefix.Length < 5)
+            if (ReadBlock(window, position, length) is not { } block)
             {
                 return null;
             }
 
-            var crc = BinaryPrimitives.ReadUInt32LittleEndian(prefix);
-            var sizeReader = new VintReader(prefix[4..]);
-            if (!sizeReader.TryRead(out var headerSize) || headerSize == 0 || headerSize > MaxHeaderSize)
-            {
-                return null;
-            }
-
-            var sizeLength = sizeReader.Position;
-            var total = sizeLength + (int)headerSize;
-            if (position + 4 + total > length || !window.TryGet(position + 4, total, out var header))
-            {
-                return null;
-            }
-
-            if (Crc32.HashToUInt32(header) != crc)
-            {
-                return null; // let the general path report the corruption
-            }
-
-            var block = new VintReader(header[sizeLength..]);
-            if (!block.TryRead(out var type) || !block.TryRead(out var flags))
-            {
-                return null;
-            }
-
-            ulong extraSize = 0, dataSize = 0;
-            if (((flags & 0x1) != 0 && !block.TryRead(out extraSize)) || ((flags & 0x2) != 0 && !block.TryRead(out dataSize)))
-            {
-                return null;
-            }
-
-            if (extraSize > headerSize || dataSize > (ulong)length)
-            {
-                return null;
-            }
-
-            if ((flags & (0x8 | 0x10)) != 0)
-            {
-                eligible = false; // split across volumes
-            }
-
-            var dataOffset = position + 4 + total;
-            switch (type)
+            eligible &= !block.Split && !block.VolumeOrSolid;
+            switch (block.Type)
             {
                 case 1: // main archive header
-                    if (!block.TryRead(out var archiveFlags))
-                    {
-                        return null;
-                    }
-
-                    if ((archiveFlags & (0x1 | 0x4)) != 0)
-                    {
-                        eligible = false; // volume or solid
-                    }
-
+                case 3: // service header (comment, quick open, …): data skipped
                     break;
                 case 2: // file header
-                    if (!TryReadFile(block, (int)extraSize, dataOffset, dataSize, out var entry, out var stored))
-                    {
-                        return null;
-                    }
-
-                    eligible &= stored;
-                    entries.Add(entry);
-                    break;
-                case 3: // service header (comment, quick open, …): data skipped
+                    eligible &= block.Stored;
+                    entries.Add(block.Entry!);
                     break;
                 case 5:
                     sawEnd = true;
@@ -191,10 +133,89 @@ internal sealed class StoredRar5Archive : IDisposable
                     return null; // 4 = encrypted headers, or an unknown type: nothing more can be read
             }
 
-            position = dataOffset + (long)dataSize;
+            position = block.Next;
         }
 
         return sawEnd ? (entries, eligible) : null;
+    }
+
+    /// <summary>Whether the window starts with the RAR5 signature (the first block is at offset 8).</summary>
+    internal static bool HasSignature(Rar5HeaderWindow window, long length) =>
+        length >= 8 && window.TryGet(0, 8, out var signature) && signature.SequenceEqual(Signature);
+
+    /// <summary>
+    /// The block whose header starts at <paramref name="position"/>, its header CRC32 verified; null when it
+    /// cannot be read (truncated, damaged, or beyond what this scanner knows how to skip).
+    /// </summary>
+    internal static Rar5Block? ReadBlock(Rar5HeaderWindow window, long position, long length)
+    {
+        // CRC32 (4) + header size (vint, ≤ 3 bytes for the 2 MiB limit of the technote).
+        if (!window.TryGet(position, (int)Math.Min(7, length - position), out var prefix) || prefix.Length < 5)
+        {
+            return null;
+        }
+
+        var crc = BinaryPrimitives.ReadUInt32LittleEndian(prefix);
+        var sizeReader = new VintReader(prefix[4..]);
+        if (!sizeReader.TryRead(out var headerSize) || headerSize == 0 || headerSize > MaxHeaderSize)
+        {
+            return null;
+        }
+
+        var sizeLength = sizeReader.Position;
+        var total = sizeLength + (int)headerSize;
+        if (position + 4 + total > length || !window.TryGet(position + 4, total, out var header))
+        {
+            return null;
+        }
+
+        if (Crc32.HashToUInt32(header) != crc)
+        {
+            return null; // let the general path report the corruption
+        }
+
+        var block = new VintReader(header[sizeLength..]);
+        if (!block.TryRead(out var type) || !block.TryRead(out var flags))
+        {
+            return null;
+        }
+
+        ulong extraSize = 0, dataSize = 0;
+        if (((flags & 0x1) != 0 && !block.TryRead(out extraSize)) || ((flags & 0x2) != 0 && !block.TryRead(out dataSize)))
+        {
+            return null;
+        }
+
+        if (extraSize > headerSize || dataSize > (ulong)length)
+        {
+            return null;
+        }
+
+        var split = (flags & (0x8 | 0x10)) != 0; // split across volumes
+        var dataOffset = position + 4 + total;
+        var volumeOrSolid = false;
+        StoredRar5Entry? entry = null;
+        var stored = false;
+        switch (type)
+        {
+            case 1: // main archive header
+                if (!block.TryRead(out var archiveFlags))
+                {
+                    return null;
+                }
+
+                volumeOrSolid = (archiveFlags & (0x1 | 0x4)) != 0;
+                break;
+            case 2: // file header
+                if (!TryReadFile(block, (int)extraSize, dataOffset, dataSize, out entry, out stored))
+                {
+                    return null;
+                }
+
+                break;
+        }
+
+        return new Rar5Block(type, split, volumeOrSolid, entry, stored, dataOffset + (long)dataSize);
     }
 
     private static bool TryReadFile(VintReader block, int extraSize, long dataOffset, ulong dataSize, out StoredRar5Entry entry, out bool stored)

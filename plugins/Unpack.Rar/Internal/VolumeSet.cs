@@ -21,28 +21,32 @@ internal static partial class VolumeSet
     }
 
     /// <summary>All volumes of the set <paramref name="firstVolume"/> starts, in order.</summary>
-    public static IReadOnlyList<FileInfo> VolumesOf(string firstVolume)
+    public static IReadOnlyList<FileInfo> VolumesOf(string firstVolume) =>
+        VolumePathsOf(firstVolume, File.Exists).Select(p => new FileInfo(p)).ToList();
+
+    /// <summary>The paths of the volumes of the set <paramref name="firstVolume"/> starts, in order, as far as <paramref name="exists"/> finds them.</summary>
+    public static IReadOnlyList<string> VolumePathsOf(string firstVolume, Func<string, bool> exists)
     {
         var match = PartPattern().Match(Path.GetFileName(firstVolume));
         if (!match.Success)
         {
-            return [new FileInfo(firstVolume)];
+            return [firstVolume];
         }
 
         var directory = Path.GetDirectoryName(firstVolume)!;
         var stem = match.Groups["stem"].Value;
         var extension = match.Groups["ext"].Value;
         var width = match.Groups["n"].Value.Length;
-        var volumes = new List<FileInfo>();
+        var volumes = new List<string>();
         for (var n = 1; ; n++)
         {
             var path = Path.Combine(directory, $"{stem}.part{n.ToString().PadLeft(width, '0')}.{extension}");
-            if (!File.Exists(path))
+            if (!exists(path))
             {
                 break;
             }
 
-            volumes.Add(new FileInfo(path));
+            volumes.Add(path);
         }
 
         return volumes;

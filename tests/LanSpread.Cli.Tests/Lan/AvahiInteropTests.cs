@@ -53,6 +53,51 @@ public sealed class AvahiInteropTests(ITestOutputHelper output)
         Assert.Contains(lan.Address("avahi"), line, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// avahi announces a service a few times when it is published and then answers only queries that do
+    /// not already list it (known-answer suppression, RFC 6762 §7.1): once our browser knows the record,
+    /// avahi stays silent. A peer whose server was not listening yet when avahi announced it must still
+    /// be joined once it listens, so our side dials again with back-off rather than waiting for a sighting
+    /// that never comes. (The regression: with suppression on, the one refused dial was the only one.)
+    /// </summary>
+    [RootFact]
+    public async Task A_peer_avahi_announced_before_it_listened_is_joined_once_it_listens()
+    {
+        using var temp = new TempDir();
+        using var lan = new NetnsLan();
+        lan.AddHost("alpha");
+        lan.AddHost("avahi");
+        using var avahi = await AvahiHost.StartAsync(lan, "avahi", temp);
+        using var alpha = lan.Run("alpha", ["serve", "--games", temp.Sub("alpha-games"), "--data", temp.Sub("alpha-data"), "--name", "alpha", "--set", "mdns.queryInterval=00:00:02", "--log-level", "debug"]);
+        await alpha.WaitForStderrAsync("serving", TimeSpan.FromSeconds(30));
+
+        var hiddenData = temp.Sub("hidden-data");
+        var hiddenId = PeerIdentity.LoadOrCreate(hiddenData).PeerId;
+        using var publish = avahi.Start("avahi-publish", "-s", "published-by-avahi", "_lanspread._tcp", "42421", $"id={hiddenId.Value}", "name=behind-avahi", "pv=1", "tr=tls");
+
+        // Nothing listens on 42421 yet. avahi's own announcements all fall within a few seconds, and
+        // sightings within 5 s of each other are folded into one, so at most two dials come from them;
+        // four refused dials prove that alpha keeps trying by itself.
+        const string refused = "Could not reach behind-avahi";
+        await Poll.UntilAsync(() => Count(alpha.Stderr, refused) >= 4, TimeSpan.FromSeconds(30), "four dials of the announced peer that does not listen yet");
+        Assert.DoesNotContain("\"PeerDiscovered\"", alpha.Stdout, StringComparison.Ordinal);
+
+        using var hidden = lan.Run("avahi", ["serve", "--games", temp.Sub("hidden-games"), "--data", hiddenData, "--name", "behind-avahi", "--no-mdns", "--listen", "0.0.0.0:42421"]);
+        var (line, _) = await alpha.WaitForLineAsync(l => l.Contains("\"PeerDiscovered\"", StringComparison.Ordinal) && l.Contains(hiddenId.Value, StringComparison.Ordinal), TimeSpan.FromSeconds(45));
+        Assert.Contains(lan.Address("avahi"), line, StringComparison.Ordinal);
+    }
+
+    private static int Count(string text, string part)
+    {
+        var count = 0;
+        for (var at = text.IndexOf(part, StringComparison.Ordinal); at >= 0; at = text.IndexOf(part, at + part.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
     /// <summary>dbus-daemon + avahi-daemon inside one namespace host, torn down on dispose.</summary>
     private sealed class AvahiHost : IDisposable
     {

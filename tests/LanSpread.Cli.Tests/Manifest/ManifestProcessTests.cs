@@ -13,7 +13,7 @@ namespace LanSpread.Cli.Tests.Manifest;
 /// bytes are read from the client's ChunkCompleted events.
 /// </summary>
 [Collection("scenarios")]
-public sealed class ManifestProcessTests(ManifestLan lan, ITestOutputHelper output) : IClassFixture<ManifestLan>, IDisposable
+public sealed partial class ManifestProcessTests(ManifestLan lan, ITestOutputHelper output) : IClassFixture<ManifestLan>, IDisposable
 {
     private const string Game = "alienswarm";
     private readonly List<CliProcess> _processes = [];
@@ -340,6 +340,7 @@ public sealed class ManifestProcessTests(ManifestLan lan, ITestOutputHelper outp
         var process = Start("client", ["serve", "--games", games, "--data", data ?? lan.Temp.Sub($"client/data-{Guid.NewGuid():N}"[..20]), "--name", "client", "--no-mdns",
             "--ping-interval", "1", "--peer", $"{lan.Lan.Address("seed-a")}:42420"]);
         await process.WaitForStderrAsync("serving", TimeSpan.FromSeconds(60));
+        await process.WaitForLineAsync(l => l.Contains("\"LibraryReady\"", StringComparison.Ordinal), TimeSpan.FromSeconds(60)); // manifests computed
         return process;
     }
 
@@ -366,6 +367,7 @@ public sealed class ManifestProcessTests(ManifestLan lan, ITestOutputHelper outp
     {
         var process = Start(host, ["serve", "--games", games, "--data", lan.Temp.Sub($"{host}/data-{Guid.NewGuid():N}"[..(host.Length + 14)]), "--name", host, "--no-mdns", "--ping-interval", "1", .. extra]);
         await process.WaitForStderrAsync("serving", TimeSpan.FromSeconds(60));
+        await process.WaitForLineAsync(l => l.Contains("\"LibraryReady\"", StringComparison.Ordinal), TimeSpan.FromSeconds(60)); // manifests computed
         return process;
     }
 

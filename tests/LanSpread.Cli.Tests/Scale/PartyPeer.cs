@@ -3,10 +3,16 @@ using LanSpread.TestKit;
 
 namespace LanSpread.Cli.Tests.Scale;
 
-/// <summary>One party member: its process and the latest peer count it reported (from its JSONL events).</summary>
+/// <summary>
+/// One party member: its process, the latest peer count it reported (from its JSONL events) and how
+/// often it lost and (re)discovered a peer: a settled party has exactly N-1 discoveries and no losses
+/// per peer, so anything more is churn (a live peer pruned and joined again).
+/// </summary>
 internal sealed class PartyPeer
 {
     private int _count;
+    private int _lost;
+    private int _discovered;
 
     public PartyPeer(string name, CliProcess process)
     {
@@ -25,8 +31,26 @@ internal sealed class PartyPeer
 
     public int Count => Volatile.Read(ref _count);
 
+    /// <summary>PeerLost events so far.</summary>
+    public int Lost => Volatile.Read(ref _lost);
+
+    /// <summary>PeerDiscovered events so far.</summary>
+    public int Discovered => Volatile.Read(ref _discovered);
+
     private void OnLine(string line)
     {
+        if (line.Contains("\"PeerLost\"", StringComparison.Ordinal))
+        {
+            Interlocked.Increment(ref _lost);
+            return;
+        }
+
+        if (line.Contains("\"PeerDiscovered\"", StringComparison.Ordinal))
+        {
+            Interlocked.Increment(ref _discovered);
+            return;
+        }
+
         if (!line.Contains("\"PeerCountChanged\"", StringComparison.Ordinal))
         {
             return;

@@ -60,7 +60,7 @@ public sealed class PartyScaleTests(ITestOutputHelper output)
         var cpu = await MeasureCpuAsync(peers);
         var rss = peers.Select(p => Rss(p.Process.Process.Id, "VmRSS")).ToList();
         var anon = peers.Select(p => Rss(p.Process.Process.Id, "RssAnon")).ToList();
-        var figure = $"{size} peers: {(converged ? "converged" : "NOT converged")} in {convergence.TotalSeconds:0.0} s; after {settle.TotalSeconds:0} s settling all peers use {cpu:P1} of one core ({cpu / size:P2} per peer); RSS per peer mean {rss.Average():0} MB, max {rss.Max():0} MB (of which private/anonymous mean {anon.Average():0} MB; the rest is the shared runtime's mapped files)";
+        var figure = $"{size} peers: {(converged ? "converged" : "NOT converged")} in {convergence.TotalSeconds:0.0} s; after {settle.TotalSeconds:0} s settling all peers use {cpu:P1} of one core ({cpu / size:P2} per peer); RSS per peer mean {rss.Average():0} MB, max {rss.Max():0} MB (of which private/anonymous mean {anon.Average():0} MB; the rest is the shared runtime's mapped files); churn: {peers.Sum(p => p.Lost)} PeerLost, {peers.Sum(p => p.Discovered) - (size * (size - 1))} PeerDiscovered beyond the {size * (size - 1)} first sightings";
         output.WriteLine(figure);
         Assert.True(converged, Describe(peers));
         Assert.All(peers, p => Assert.False(p.Process.Process.HasExited, $"{p.Name} exited: {p.Process.Stderr}"));

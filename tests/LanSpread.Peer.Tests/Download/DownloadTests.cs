@@ -151,7 +151,7 @@ public sealed class DownloadTests
         Assert.False(File.Exists(Path.Combine(clientRoot, ".version.ini.tmp")));
         Assert.False(File.Exists(Path.Combine(clientRoot, ".version.ini.discarded")));
         Assert.Equal([1, 2, 3], File.ReadAllBytes(Path.Combine(clientRoot, "local", "old.txt")));
-        Assert.Empty(client.Log.OfType<InstallGameBegin>());
+        await StreamingInstallAssert.RolledBackAsync(client, clientRoot);
     }
 
     [Fact]
@@ -175,7 +175,7 @@ public sealed class DownloadTests
         var root = Path.Combine(client.GamesDir, "alienswarm");
         Assert.False(File.Exists(Path.Combine(root, "version.ini")));
         Assert.False(File.Exists(Path.Combine(root, ".version.ini.tmp")));
-        Assert.Empty(client.Log.OfType<InstallGameBegin>());
+        await StreamingInstallAssert.RolledBackAsync(client, root);
 
         await client.Runtime.SendAsync(new CancelDownload("alienswarm"));
         Assert.Contains("no download", (await client.Log.WaitAsync<CommandFailed>()).Reason, StringComparison.Ordinal);

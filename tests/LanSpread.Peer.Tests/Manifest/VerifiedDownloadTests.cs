@@ -84,7 +84,7 @@ public sealed class VerifiedDownloadTests
         Assert.False(File.Exists(Path.Combine(clientRoot, "version.ini")));
         Assert.False(File.Exists(Path.Combine(clientRoot, Game + ".eti")));
         Assert.Empty(client.Log.OfType<ChunkCompleted>());
-        Assert.Empty(client.Log.OfType<InstallGameBegin>());
+        await StreamingInstallAssert.RolledBackAsync(client, clientRoot);
     }
 
     [Fact]

@@ -42,9 +42,9 @@ internal sealed class ConsoleProgress(ProgressContext context)
                 break;
             case DownloadProgress p when _download is not null:
                 _download.Value = p.BytesDone;
-                if (p.Peers > 0)
+                if (SwarmSummary.Describe(p) is { } swarm)
                 {
-                    _download.Description = Markup.Escape($"{_title} from {SwarmText(p)}");
+                    _download.Description = Markup.Escape($"{_title} from {swarm}");
                 }
 
                 break;
@@ -78,15 +78,6 @@ internal sealed class ConsoleProgress(ProgressContext context)
                 AnsiConsole.MarkupLine($"[red]no peer has[/] {Markup.Escape(n.Game)}");
                 break;
         }
-    }
-
-    /// <summary>"3 peers, 2 partial: seed 40.0 MiB, c2 12.0 MiB" (the top three servers so far).</summary>
-    public static string SwarmText(DownloadProgress progress)
-    {
-        ArgumentNullException.ThrowIfNull(progress);
-        var text = $"{progress.Peers} peer{(progress.Peers == 1 ? string.Empty : "s")}" + (progress.PartialPeers > 0 ? $", {progress.PartialPeers} partial" : string.Empty);
-        var top = (progress.BytesByPeer ?? []).Take(3).Select(p => $"{p.Peer} {Size(p.Bytes)}").ToList();
-        return top.Count == 0 ? text : $"{text}: {string.Join(", ", top)}";
     }
 
     public static string Size(long bytes) => ByteSize.Format(bytes);

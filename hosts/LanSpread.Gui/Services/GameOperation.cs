@@ -10,7 +10,7 @@ namespace LanSpread.Gui.Services;
 /// <param name="Action">What the user asked for; Retry repeats it.</param>
 /// <param name="ReusedBytes">Bytes already here when the download began (a paused download's chunks, unchanged files): not fetched.</param>
 /// <param name="OfferDowngrade">The runtime refused to replace a newer version here by the older one offered; the user may ask for it.</param>
-/// <param name="Swarm">Who serves the download, e.g. "from 3 peers, 2 partial: seed 40.0 MiB, …" (swarming); null until known.</param>
+/// <param name="Swarm">Who serves the download, e.g. "3 peers, 2 partial: seed 40.0 MiB, …" (swarming); null until known.</param>
 /// <param name="InstallBytesDone">While downloading: archive bytes the install streaming behind the download has unpacked.</param>
 /// <param name="InstallTotalBytes">While downloading: archive bytes the streaming install reads in all (0: no install runs yet).</param>
 public sealed record GameOperation(

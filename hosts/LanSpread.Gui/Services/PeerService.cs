@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using LanSpread.Core.Commands;
 using LanSpread.Core.Events;
 using LanSpread.Core.Model;
+using LanSpread.Hosting;
 using LanSpread.Peer.Hosting;
 using LanSpread.Peer.Library;
 using LanSpread.Peer.Runtime;
@@ -63,19 +64,6 @@ public sealed class PeerService : IHostedService, IAsyncDisposable
 
     /// <summary>The settings the peer runs with (upload limits, swarming), as given on the command line.</summary>
     public PeerHostSettings HostSettings => _settings.Host;
-
-    /// <summary>"from 3 peers, 2 partial: seed 40.0 MiB, c2 12.0 MiB" (the top three servers so far), or null before any peer is known.</summary>
-    internal static string? SwarmText(DownloadProgress progress)
-    {
-        if (progress.Peers <= 0)
-        {
-            return null;
-        }
-
-        var text = $"from {progress.Peers} peer{(progress.Peers == 1 ? string.Empty : "s")}" + (progress.PartialPeers > 0 ? $", {progress.PartialPeers} partial" : string.Empty);
-        var top = (progress.BytesByPeer ?? []).Take(3).Select(p => $"{p.Peer} {Units.Size(p.Bytes)}").ToList();
-        return top.Count == 0 ? text : $"{text}: {string.Join(", ", top)}";
-    }
 
     public IReadOnlyList<PeerInfo> KnownPeers
     {
@@ -401,7 +389,7 @@ public sealed class PeerService : IHostedService, IAsyncDisposable
                 Set(begin.Game, new GameOperation(GameOperationKind.Downloading, begin.ReusedBytes, begin.TotalBytes, 0, begin.Peers.Select(p => p.Name).ToList(), Action: ActionOf(begin.Game, GameAction.Download), ReusedBytes: begin.ReusedBytes));
                 break;
             case DownloadProgress progress:
-                Update(progress.Game, op => op with { BytesDone = progress.BytesDone, TotalBytes = progress.TotalBytes, BytesPerSecond = progress.BytesPerSecond, Swarm = SwarmText(progress) ?? op.Swarm });
+                Update(progress.Game, op => op with { BytesDone = progress.BytesDone, TotalBytes = progress.TotalBytes, BytesPerSecond = progress.BytesPerSecond, Swarm = SwarmSummary.Describe(progress) ?? op.Swarm });
                 break;
             case ChunkCompleted chunk:
                 Throughput.Add(chunk.Game, chunk.PeerId, chunk.Peer, chunk.Length);

@@ -37,8 +37,14 @@ public sealed class AdaptivePlannerProcessTests(PlannerLan lan, ITestOutputHelpe
         {
             using var a = await ServeAsync("seed-a");
             using var b = await ServeAsync("seed-b");
+            // Best of two, interleaved: a loaded machine (CI) stalls single runs by a few tenths of a second, which is
+            // the whole margin here (ideal 0.91 against the bar of 1.0).
             var alone = await GetAsync(["seed-a"]);
             var both = await GetAsync(["seed-a", "seed-b"], "--peers", "2");
+            var alone2 = await GetAsync(["seed-a"]);
+            var both2 = await GetAsync(["seed-a", "seed-b"], "--peers", "2");
+            alone = alone2.Seconds < alone.Seconds ? alone2 : alone;
+            both = both2.Seconds < both.Seconds ? both2 : both;
             var ratio = both.Seconds / alone.Seconds;
             output.WriteLine($"fast alone {alone.Seconds:0.00}s; fast + slow {both.Seconds:0.00}s; ratio {ratio:0.00} (ideal 400/440 = 0.91); bytes by peer: {string.Join(", ", both.BytesByPeer.Select(p => $"{p.Key} {p.Value.Bytes} at {p.Value.Rate / 1e6:0.0} MB/s"))}");
             Assert.True(ratio <= 1.0, $"fast + slow took {both.Seconds:0.00}s, the fast one alone {alone.Seconds:0.00}s");

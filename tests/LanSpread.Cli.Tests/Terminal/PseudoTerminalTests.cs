@@ -62,7 +62,7 @@ public sealed class PseudoTerminalTests(ITestOutputHelper output)
         output.WriteLine(string.Join('\n', rows));
         var bars = rows.Select((Text, Index) => (Text, Index)).Where(r => r.Text.Contains('━', StringComparison.Ordinal)).ToList();
         Assert.All(bars, bar => Assert.False(LogMarkers.Any(m => bar.Text.Contains(m, StringComparison.Ordinal)), $"log text inside a bar line: {bar.Text}"));
-        var download = Assert.Single(bars, b => b.Text.Contains("openttd 14.1 from bravo", StringComparison.Ordinal));
+        var download = Assert.Single(bars, b => b.Text.Contains("openttd 14.1 from 1 peer", StringComparison.Ordinal));
         var install = Assert.Single(bars, b => b.Text.Contains("install openttd", StringComparison.Ordinal));
         Assert.Contains("100%", download.Text, StringComparison.Ordinal);
         Assert.Contains("100%", install.Text, StringComparison.Ordinal);

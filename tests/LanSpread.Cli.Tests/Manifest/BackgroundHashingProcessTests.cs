@@ -64,6 +64,48 @@ public sealed class BackgroundHashingProcessTests
     }
 
     [Fact]
+    public async Task Get_started_at_once_waits_past_the_settle_time_for_the_seeder_to_hash_the_game_and_gets_identical_bytes()
+    {
+        using var temp = new TempDir();
+        Seed(temp);
+        var port = Ports.Free();
+        using var bravo = Serve(temp, port, hashRate: 1024 * 1024);
+        await bravo.WaitForStderrAsync("serving", TimeSpan.FromSeconds(60));
+
+        using var get = await CliProcess.RunAsync(
+            ["get", Game, "--games", temp.Sub("client"), "--data", temp.Sub("client-data"), "--name", "client", "--listen", "127.0.0.1:0", "--no-mdns", "--json", "--no-install",
+                "--peer", $"127.0.0.1:{port}", "--settle", "2", "--timeout", "120"],
+            TimeSpan.FromSeconds(150));
+        Assert.True(get.ExitCode == 0, $"exit {get.ExitCode}\n{get.Stderr}");
+        Assert.Contains($"waiting for seeder bravo to finish hashing {Game}", get.Stderr, StringComparison.Ordinal);
+        Assert.Contains(bravo.Stdout.Split('\n'), l => IsEvent(l, "LibraryReady") && l.Contains("\"gamesHashed\":1", StringComparison.Ordinal));
+        foreach (var file in Enumerable.Range(0, 4).Select(i => $"data/pak{i}.bin").Append("version.ini"))
+        {
+            Assert.Equal(File.ReadAllBytes(Path.Combine(temp.Sub("bravo"), Game, file)), File.ReadAllBytes(Path.Combine(temp.Sub("client"), Game, file)));
+        }
+    }
+
+    [Fact]
+    public async Task Get_of_a_game_nobody_has_still_exits_3_after_the_settle_time_while_the_seeder_hashes_another()
+    {
+        using var temp = new TempDir();
+        Seed(temp);
+        var port = Ports.Free();
+        using var bravo = Serve(temp, port, hashRate: 512 * 1024);
+        await bravo.WaitForStderrAsync("serving", TimeSpan.FromSeconds(60));
+
+        using var get = await CliProcess.RunAsync(
+            ["get", "cs16", "--games", temp.Sub("client"), "--data", temp.Sub("client-data"), "--name", "client", "--listen", "127.0.0.1:0", "--no-mdns", "--json", "--no-install",
+                "--peer", $"127.0.0.1:{port}", "--settle", "2", "--timeout", "120"],
+            TimeSpan.FromSeconds(150));
+        var hashedBeforeGetGaveUp = bravo.Stdout.Split('\n').Any(l => IsEvent(l, "LibraryReady") && l.Contains("\"gamesHashed\":1", StringComparison.Ordinal));
+        Assert.True(get.ExitCode == 3, $"exit {get.ExitCode}\n{get.Stderr}");
+        Assert.Contains("none of the 1 peer(s) found offers 'cs16'", get.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("waiting for seeder", get.Stderr, StringComparison.Ordinal);
+        Assert.False(hashedBeforeGetGaveUp, "the seeder finished hashing before get gave up: get waited for a game it does not have");
+    }
+
+    [Fact]
     public async Task Sigterm_while_hashing_stops_promptly_and_the_next_start_offers_the_game()
     {
         using var temp = new TempDir();

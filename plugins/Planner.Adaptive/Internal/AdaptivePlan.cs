@@ -356,8 +356,8 @@ internal sealed class AdaptivePlan : IChunkPlan
     /// </summary>
     private int EndGame(PeerState state)
     {
-        // Only an idle peer duplicates: one still busy would slow its own chunks to race another's.
-        if (state.Rate <= 0 || state.InFlight.Any(f => !f.Value))
+        // Only a peer with half its pipe free duplicates: a busier one would slow its own chunks to race another's.
+        if (state.Rate <= 0 || state.InFlight.Count(f => !f.Value) >= Depth(state) / 2)
         {
             return -1;
         }

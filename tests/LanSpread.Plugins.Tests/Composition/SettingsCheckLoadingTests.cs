@@ -18,7 +18,7 @@ public sealed class SettingsCheckLoadingTests
     {
         var garbage = temp.Sub("Garbage.Transport");
         File.WriteAllBytes(Path.Combine(garbage, "Garbage.dll"), GameFixture.Bytes(4096, 1));
-        File.WriteAllText(Path.Combine(garbage, "plugin.json"), """{ "id": "Garbage.Transport", "version": "1", "contractVersion": "1.0", "assemblies": ["Garbage.dll"], "provides": ["transport"], "settings": ["garbage"] }""");
+        File.WriteAllText(Path.Combine(garbage, "plugin.json"), $$"""{ "id": "Garbage.Transport", "version": "1", "contractVersion": "{{Core.ContractVersion.Current.ToString(2)}}", "assemblies": ["Garbage.dll"], "provides": ["transport"], "settings": ["garbage"] }""");
         return temp.Path;
     }
 

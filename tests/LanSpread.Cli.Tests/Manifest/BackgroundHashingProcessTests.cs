@@ -52,6 +52,9 @@ public sealed class BackgroundHashingProcessTests
         Assert.Equal("bravo", Assert.Single(early.GetProperty("peers").EnumerateArray()).GetProperty("name").GetString());
         Assert.Equal(0, Offers(early));
         Assert.False(hashedBeforeListAnswered, "the library was hashed before list --remote answered: the throttle did not hold");
+        var hashing = Assert.Single(early.GetProperty("hashing").EnumerateArray());
+        Assert.Equal("bravo", hashing.GetProperty("name").GetString());
+        Assert.Equal(Game, Assert.Single(hashing.GetProperty("games").EnumerateArray()).GetString());
 
         var (ready, _) = await bravo.WaitForLineAsync(l => IsEvent(l, "LibraryReady"), TimeSpan.FromSeconds(120));
         var readyEvent = JsonDocument.Parse(ready).RootElement;
@@ -60,7 +63,9 @@ public sealed class BackgroundHashingProcessTests
         var progress = bravo.Stdout.Split('\n').Where(l => IsEvent(l, "ManifestProgress")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.Contains(progress, p => p.GetProperty("game").GetString() == Game && p.GetProperty("bytesHashed").GetInt64() == p.GetProperty("totalBytes").GetInt64());
 
-        Assert.Equal(1, Offers(await ListRemoteAsync(temp, port)));
+        var late = await ListRemoteAsync(temp, port);
+        Assert.Equal(1, Offers(late));
+        Assert.Empty(late.GetProperty("hashing").EnumerateArray());
     }
 
     [Fact]

@@ -12,6 +12,7 @@
 # Prints markdown table rows; docs/BENCHMARKS.md keeps the figures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 SIZE=${SIZE:-100}; RATE=${RATE:-80}; LIMIT_MIB=20; ONLY=${ONLY:-all}  # ONLY=limit: the upload-limit row alone
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 [ "$(id -u)" = 0 ] || { echo "bench/p6.sh: needs root (ip netns, tc)" >&2; exit 1; }
@@ -55,9 +56,10 @@ unshape() { for h in "${HOSTS[@]}"; do ip netns exec "$B-$h" tc qdisc del dev et
 
 dotnet "$BENCH" make-game "$P/seed" alienswarm "$SIZE" 1 >/dev/null
 serve_seed() {
-  ip netns exec "$B-seed" "$LS" serve --games "$P/seed" --data "$P/seed-data" --name seed --no-mdns --listen 0.0.0.0:42420 --chunk-size 1M --log-level Warning "$@" >/dev/null 2>&1 &
+  : >"$P/seed.out"
+  ip netns exec "$B-seed" "$LS" serve --games "$P/seed" --data "$P/seed-data" --name seed --no-mdns --listen 0.0.0.0:42420 --chunk-size 1M --log-level Warning "$@" >"$P/seed.out" 2>&1 &
   SPID=$!; PIDS+=("$SPID")
-  for _ in $(seq 600); do ip netns exec "$B-seed" bash -c 'echo >/dev/tcp/127.0.0.1/42420' 2>/dev/null && return; sleep 0.1; done
+  for _ in $(seq 600); do ip netns exec "$B-seed" bash -c 'echo >/dev/tcp/127.0.0.1/42420' 2>/dev/null && { wait_library_ready "$P/seed.out"; return; }; sleep 0.1; done
   echo "bench/p6.sh: the seeder did not start" >&2; exit 1
 }
 

@@ -7,6 +7,7 @@
 # Standalone (after a publish): LS=OUT/lanspread BENCH=.../LanSpread.Bench.dll W=$(mktemp -d) SIZE=1024 RUNS=3 bash bench/p7.sh
 # Needs root (ip netns, tc); always under the timing lock: flock -o /tmp/lanspread-timing.lock bash bench/run.sh
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 : "${LS:?}" "${BENCH:?}" "${W:?}" "${SIZE:?}"
 RUNS=${RUNS:-3}; RATE=${RATE:-400}; FILES=${FILES:-4096}
 if [ "$(id -u)" != 0 ]; then
@@ -29,8 +30,9 @@ ip netns exec "$S" tc qdisc add dev eth0 root tbf rate "${RATE}mbit" burst 512kb
 
 dotnet "$BENCH" make-game "$P/seed" alienswarm "$SIZE" 1 >/dev/null
 dotnet "$BENCH" make-game "$P/seed" cs16 "$SIZE" "$FILES" >/dev/null
-ip netns exec "$S" "$LS" serve --games "$P/seed" --data "$P/sd" --name seeder --no-mdns --log-level Warning >/dev/null 2>&1 &
+ip netns exec "$S" "$LS" serve --games "$P/seed" --data "$P/sd" --name seeder --no-mdns --log-level Warning >"$P/seed.out" 2>&1 &
 for _ in $(seq 1200); do ip netns exec "$C" bash -c '(echo >/dev/tcp/10.79.0.1/42420) 2>/dev/null' && break; sleep 0.1; done
+wait_library_ready "$P/seed.out"
 
 # One timed get into a fresh game directory; prints wall seconds (fails the bench if get fails or installs wrongly).
 run() {

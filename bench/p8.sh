@@ -6,6 +6,7 @@
 #   P8b resume: a get SIGKILLed at half the bytes, then run again: bytes the rerun fetched / game size.
 #   P8c update: 10% of the files differ (one in the middle, 10% larger): bytes fetched / bytes changed.
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 : "${LS:?}" "${BENCH:?}" "${W:?}" "${SIZE:?}"
 P="$W/p8"; rm -rf "$P"; mkdir -p "$P/seed" "$P/seed2"
 SPID=; GPID=
@@ -26,9 +27,10 @@ CDC_CPU=$(cpu dotnet "$BENCH" hash "$ETI")
 CDC_GBS=$(awk -v b="$BYTES" -v t="$CDC_CPU" -v s="$START_CPU" 'BEGIN {printf "%.2f", b/(t-s)/1e9}')
 echo "| P8a | manifest hashing of ${SIZE} MiB (FastCDC 1/4/16 MiB + SHA-256 per chunk, one thread, ${HC} chunks), CPU time | ${CDC_GBS} GB/s (wall ${HS} s) | openssl dgst -sha256 ${SHA_GBS} GB/s | $(awk -v a="$CDC_GBS" -v b="$SHA_GBS" 'BEGIN {printf "%.2f", a/b}')× |"
 
-"$LS" serve --games "$P/seed" --data "$P/sd" --name seeder --listen 127.0.0.1:18428 --no-mdns --log-level Warning >/dev/null 2>&1 &
+"$LS" serve --games "$P/seed" --data "$P/sd" --name seeder --listen 127.0.0.1:18428 --no-mdns --log-level Warning >"$P/seed.out" 2>&1 &
 SPID=$!
 for _ in $(seq 1200); do (echo >/dev/tcp/127.0.0.1/18428) 2>/dev/null && break; sleep 0.1; done
+wait_library_ready "$P/seed.out"
 get() { "$LS" get alienswarm --games "$1" --data "$P/cd" --name client --peer "127.0.0.1:$2" --no-mdns --no-install --listen 127.0.0.1:0 --json --log-level Warning "${@:3}"; }
 fetched() { { grep '"ChunkCompleted"' "$1" || true; } | sed 's/.*"length":\([0-9]*\).*/\1/' | awk '{s+=$1} END {print s+0}'; }
 mkdir -p "$P/c1"
@@ -53,9 +55,10 @@ REFETCHED=$(( SECOND - (BYTES - FIRST) )); [ "$REFETCHED" -lt 0 ] && REFETCHED=0
 echo "| P8b | get SIGKILLed with ${KILLED_AT} of ${HC} chunks recorded (${FIRST} bytes reported), then run again | rerun fetched ${SECOND} bytes, ${REFETCHED} of them fetched twice | whole game ${BYTES} bytes | $(awk -v a="$SECOND" -v b="$BYTES" 'BEGIN {printf "%.2f", a/b}')× (bar ≤ 0.60×) |"
 kill -9 "$SPID" 2>/dev/null || true
 
-"$LS" serve --games "$P/seed2" --data "$P/sd2" --name seeder2 --listen 127.0.0.1:18429 --no-mdns --log-level Warning >/dev/null 2>&1 &
+"$LS" serve --games "$P/seed2" --data "$P/sd2" --name seeder2 --listen 127.0.0.1:18429 --no-mdns --log-level Warning >"$P/seed2.out" 2>&1 &
 SPID=$!
 for _ in $(seq 1200); do (echo >/dev/tcp/127.0.0.1/18429) 2>/dev/null && break; sleep 0.1; done
+wait_library_ready "$P/seed2.out"
 get "$P/c1" 18429 --update >"$P/update.json" 2>/dev/null
 UPD=$(fetched "$P/update.json")
 CHANGED=$(( (SIZE * 1048576 / 10) * 11 / 10 ))

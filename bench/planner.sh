@@ -7,6 +7,7 @@
 # Standalone (builds into a temp dir):  flock -o /tmp/lanspread-timing.lock bash bench/planner.sh [--quick]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 QUICK=0; [ "${1:-}" = "--quick" ] && QUICK=1
 if [ $QUICK = 1 ]; then : "${RUNS:=1}" "${P2SIZE:=128}" "${P9SIZE:=64}"; else : "${RUNS:=3}" "${P2SIZE:=512}" "${P9SIZE:=200}"; fi
 OWN_W=0
@@ -57,10 +58,11 @@ serve_game() {
   for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done; PIDS=()
   rm -rf "$P/games"; mkdir -p "$P/games"; dotnet "$BENCH" make-game "$P/games" alienswarm "$size" 10 >/dev/null
   for h in s1 s2; do
-    ip netns exec "$B-$h" "$LS" serve --games "$P/games" --data "$P/$h-data-$size" --name "$h" --no-mdns --log-level Warning >/dev/null 2>&1 &
+    : >"$P/$h.out"
+    ip netns exec "$B-$h" "$LS" serve --games "$P/games" --data "$P/$h-data-$size" --name "$h" --no-mdns --log-level Warning >"$P/$h.out" 2>&1 &
     PIDS+=($!); disown
   done
-  sleep 2
+  for h in s1 s2; do wait_library_ready "$P/$h.out"; done
 }
 
 # P2: two equal peers, both planners interleaved.

@@ -7,6 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
+. bench/lib.sh
 QUICK=0; [ "${1:-}" = "--quick" ] && QUICK=1
 if [ $QUICK = 1 ]; then RUNS=1; BIG=256; HUGE=512; SMALLFILES=512; P2SIZE=128; else RUNS=3; BIG=1024; HUGE=4096; SMALLFILES=4096; P2SIZE=512; fi
 RATE_MBIT=400
@@ -80,10 +81,13 @@ for _ in $(seq 600); do [ -s "$W/nginx/nginx.pid" ] && pgrep -P "$(cat "$W/nginx
 [ -s "$W/nginx/nginx.pid" ] || { echo "bench: nginx did not start (see $W/nginx/logs/error.log)" >&2; exit 1; }
 NGINX_WORKER=$(pgrep -P "$(cat "$W/nginx/nginx.pid")" | head -n 1)
 curl -sf --tlsv1.3 -k -o /dev/null https://127.0.0.1:18443/openttd/version.ini || { echo "bench: nginx over HTTPS does not answer" >&2; exit 1; }
-"$LS" serve --games "$SEED" --data "$W/serve-data" --name seeder --listen 127.0.0.1:18420 --no-mdns --log-level Warning >/dev/null 2>"$W/serve.err" &
+: >"$W/serve.out"
+"$LS" serve --games "$SEED" --data "$W/serve-data" --name seeder --listen 127.0.0.1:18420 --no-mdns --log-level Warning >"$W/serve.out" 2>"$W/serve.err" &
 SERVER=$!; PIDS+=("$SERVER"); disown
-# The seeder hashes its library (content manifests) before it listens: wait for the port, up to 2 min.
+# The seeder listens at once and hashes its library (content manifests) in the background: wait for the
+# port, then for LibraryReady, so no timing includes the hashing.
 for _ in $(seq 1200); do (echo >/dev/tcp/127.0.0.1/18420) 2>/dev/null && break; sleep 0.1; done
+wait_library_ready "$W/serve.out"
 sleep 1
 
 curl_run() { # $1 url → prints "wall client_cpu server_cpu"
@@ -213,10 +217,11 @@ if [ "$(id -u)" = 0 ]; then
   TC_OK=1
   for h in s1 s2; do
     ip netns exec "$B-$h" tc qdisc add dev eth0 root tbf rate ${RATE_MBIT}mbit burst 512kb latency 200ms 2>"$W/tc.err" || TC_OK=0
-    ip netns exec "$B-$h" "$LS" serve --games "$P2G" --data "$W/p2/$h-data" --name "$h" --no-mdns --log-level Warning >/dev/null 2>&1 &
+    : >"$W/p2/$h.out"
+    ip netns exec "$B-$h" "$LS" serve --games "$P2G" --data "$W/p2/$h-data" --name "$h" --no-mdns --log-level Warning >"$W/p2/$h.out" 2>&1 &
     PIDS+=($!); disown
   done
-  sleep 2
+  for h in s1 s2; do wait_library_ready "$W/p2/$h.out"; done
   if [ $TC_OK = 1 ]; then
     out="$W/p2/get.json"
     mkdir -p "$W/p2/client"

@@ -80,7 +80,9 @@ public sealed class PeerClient : IAsyncDisposable
 
             if (consistent || attempt == attempts)
             {
-                return new GameListing(first.Revision, first.Delta && consistent, games, removed);
+                // Bounded and filtered: a hostile peer cannot grow what we keep per peer.
+                var hashing = (first.Hashing ?? []).Where(Core.Model.GameId.IsValid).Distinct(StringComparer.Ordinal).Take(ProtocolConstants.MaxHashingIds).ToList();
+                return new GameListing(first.Revision, first.Delta && consistent, games, removed, hashing);
             }
         }
     }

@@ -155,6 +155,7 @@ internal sealed class PeerConnector : IDiscoveryObserver, IAsyncDisposable
             var changed = list.Delta
                 ? _context.PeerGameDb.ApplyDelta(client.Id, games, list.Removed)
                 : _context.PeerGameDb.SetGames(client.Id, games);
+            _context.PeerGameDb.SetHashing(client.Id, list.Hashing);
             _revisions[client.Id] = list.Revision;
             if (changed)
             {
@@ -314,6 +315,7 @@ internal sealed class PeerConnector : IDiscoveryObserver, IAsyncDisposable
                     var list = await client.ListGamesAsync(since: 0, cancellationToken);
                     isNew = _context.PeerGameDb.Upsert(client.Id, client.Name, address);
                     changed = _context.PeerGameDb.SetGames(client.Id, ValidGames(client, list.Games));
+                    _context.PeerGameDb.SetHashing(client.Id, list.Hashing);
                     _revisions[client.Id] = list.Revision;
                 }
                 finally

@@ -111,6 +111,40 @@ public sealed class PeerGameDB
         }
     }
 
+    /// <summary>
+    /// Records the games a peer has but still hashes (its last ListGames answer's <c>hashing</c>; empty
+    /// once it is done or from a peer that does not say). The caller bounds the list.
+    /// </summary>
+    public void SetHashing(PeerId id, IReadOnlyList<string> hashing)
+    {
+        ArgumentNullException.ThrowIfNull(hashing);
+        lock (_gate)
+        {
+            if (_peers.TryGetValue(id, out var record))
+            {
+                record.Hashing = [.. hashing];
+            }
+        }
+    }
+
+    /// <summary>The peers that report a game as still hashing (it is coming: not listed yet).</summary>
+    public IReadOnlyList<PeerRef> PeersHashing(string gameId)
+    {
+        lock (_gate)
+        {
+            return _peers.Values.Where(p => p.Hashing.Contains(gameId, StringComparer.Ordinal)).Select(p => new PeerRef(p.Name, p.Id)).ToList();
+        }
+    }
+
+    /// <summary>The games each peer still hashing reports as pending (peers with none are left out).</summary>
+    public IReadOnlyDictionary<PeerRef, IReadOnlyList<string>> Hashing()
+    {
+        lock (_gate)
+        {
+            return _peers.Values.Where(p => p.Hashing.Count > 0).ToDictionary(p => new PeerRef(p.Name, p.Id), p => p.Hashing);
+        }
+    }
+
     /// <summary>Applies what changed in a peer's offer (a ListGames delta); true when anything did.</summary>
     public bool ApplyDelta(PeerId id, IReadOnlyList<GameSummary> changed, IReadOnlyList<string> removed)
     {
@@ -302,5 +336,7 @@ public sealed class PeerGameDB
         public Dictionary<string, string> Skipped { get; } = new(StringComparer.Ordinal);
 
         public Dictionary<string, PeerAvailability> Availability { get; } = new(StringComparer.Ordinal);
+
+        public IReadOnlyList<string> Hashing { get; set; } = [];
     }
 }

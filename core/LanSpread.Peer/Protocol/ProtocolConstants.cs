@@ -16,6 +16,9 @@ public static class ProtocolConstants
     /// <summary>Largest response frame a client reads (file lists of big games are large).</summary>
     public const int MaxResponseFrame = 32 * 1024 * 1024;
 
+    /// <summary>Most pending game ids a ListGames answer names as still hashing (a bound on a huge library's first answers).</summary>
+    public const int MaxHashingIds = 1000;
+
     /// <summary>Titles a client asks for per ListGames page (servers cap pages at 1,000 anyway).</summary>
     public const int ListPageSize = 1000;
 }

@@ -7,7 +7,9 @@ namespace LanSpread.Peer.Protocol;
 /// A response frame: either an error (code + message) or the payload of its request type. A ListGames
 /// page carries <c>next</c> (the cursor of the following page) until the last; a delta answer
 /// (<c>delta</c>) lists changed or added titles in <c>games</c> and dropped ones in <c>removed</c>.
-/// A GetChunkMap answer carries <c>chunkMap</c>.
+/// A GetChunkMap answer carries <c>chunkMap</c>. A ListGames answer from a peer still hashing its library
+/// names the games not yet listed because their manifest is not ready (<c>hashing</c>, at most
+/// <see cref="ProtocolConstants.MaxHashingIds"/>; older peers neither send nor read it).
 /// </summary>
 public sealed record Response(
     [property: JsonPropertyName("v"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] int V,
@@ -22,7 +24,8 @@ public sealed record Response(
     [property: JsonPropertyName("delta")] bool Delta = false,
     [property: JsonPropertyName("removed")] IReadOnlyList<string>? Removed = null,
     [property: JsonPropertyName("next")] string? Next = null,
-    [property: JsonPropertyName("chunkMap")] ChunkMap? ChunkMap = null)
+    [property: JsonPropertyName("chunkMap")] ChunkMap? ChunkMap = null,
+    [property: JsonPropertyName("hashing")] IReadOnlyList<string>? Hashing = null)
 {
     public static Response Failure(string code, string message) => new(ProtocolConstants.Version, false, code, message);
 }

@@ -200,6 +200,13 @@ internal sealed class PeerServer
                     () => library.Announced().Where(g => _context.Operations.RunningOperation(g.Id) != OperationTracker.Download)
                         .Select(g => _context.Options.LieAboutVersions?.GetValueOrDefault(g.Id) is { } lie ? g with { Version = lie } : g).ToList(),
                     request);
+                // Games still hashing are not listed yet: say which, so a client waiting for one keeps waiting.
+                var hashing = library.PendingHashes;
+                if (hashing.Count > 0)
+                {
+                    listing = listing with { Hashing = hashing.Take(ProtocolConstants.MaxHashingIds).ToList() };
+                }
+
                 await FrameCodec.WriteResponseAsync(stream.Stream, listing, cancellationToken);
                 return;
             case RequestType.GetGame:

@@ -20,6 +20,13 @@ internal static class GetCommand
     /// </summary>
     public const double DefaultSettleSeconds = 5;
 
+    /// <summary>
+    /// How long get waits, past the settle time, while a peer reports GAME as still hashing (a seeder
+    /// that just started with a big library lists a game only once its manifest is ready). Generous:
+    /// hashing runs at disk speed, so a large library takes minutes; --timeout bounds the whole get anyway.
+    /// </summary>
+    public const double DefaultHashWaitSeconds = 600;
+
     public static Command Create()
     {
         var common = new CommonOptions();
@@ -27,6 +34,7 @@ internal static class GetCommand
         var peers = OptionParsers.Count("--peers", "Wait for this many peers offering the game (default 1)", 1, 1, 1000);
         var timeout = OptionParsers.Seconds("--timeout", "Give up after this many seconds (default 600; exit 4)", 600);
         var settle = OptionParsers.Seconds("--settle", $"Exit 3 when peers were found, none offers GAME and no new peer came for this many seconds (default {DefaultSettleSeconds})", DefaultSettleSeconds, 3600);
+        var hashWait = OptionParsers.Seconds("--hash-wait", $"While a peer reports GAME as still hashing, wait this many seconds for it before exit 3 (default {DefaultHashWaitSeconds}; --timeout still applies)", DefaultHashWaitSeconds, 86400);
         var noInstall = new Option<bool>("--no-install") { Description = "Download only" };
         var update = new Option<bool>("--update") { Description = "Fetch the latest version from peers (an update); plain get does the same, kept for scripts" };
         var allowDowngrade = new Option<bool>("--allow-downgrade") { Description = "Replace a newer version held here by the older one peers offer" };
@@ -34,13 +42,14 @@ internal static class GetCommand
         command.Options.Add(peers);
         command.Options.Add(timeout);
         command.Options.Add(settle);
+        command.Options.Add(hashWait);
         command.Options.Add(noInstall);
         command.Options.Add(update);
         command.Options.Add(allowDowngrade);
         common.AddTo(command);
         command.SetAction((result, cancellationToken) =>
         {
-            var request = new Request(result.GetValue(game)!, result.GetValue(peers), TimeSpan.FromSeconds(result.GetValue(timeout)), TimeSpan.FromSeconds(result.GetValue(settle)), !result.GetValue(noInstall), result.GetValue(allowDowngrade));
+            var request = new Request(result.GetValue(game)!, result.GetValue(peers), TimeSpan.FromSeconds(result.GetValue(timeout)), TimeSpan.FromSeconds(result.GetValue(settle)), TimeSpan.FromSeconds(result.GetValue(hashWait)), !result.GetValue(noInstall), result.GetValue(allowDowngrade));
             return PeerSession.RunAsync(result, common, installAfterDownload: request.Install, (host, json) => RunAsync(host, json, request, cancellationToken), cancellationToken);
         });
         return command;
@@ -59,6 +68,7 @@ internal static class GetCommand
         var game = request.Game;
         var state = Stage.WaitingForPeers;
         var lastNewPeer = DateTime.UtcNow;
+        DateTime? hashingSince = null;
         string? failure = null;
         var code = ExitCodes.Timeout;
         await using var events = runtime.Events.ReadAllAsync(deadline.Token).GetAsyncEnumerator(deadline.Token);
@@ -72,8 +82,36 @@ internal static class GetCommand
                 // Wake at least every quarter second so the settle rule is checked when nothing happens.
                 if (await Task.WhenAny(next, Task.Delay(TimeSpan.FromMilliseconds(250), CancellationToken.None)) != next)
                 {
-                    if (state == Stage.WaitingForPeers && NoneOffers(runtime, game) is { } known && DateTime.UtcNow - lastNewPeer >= request.Settle)
+                    if (state == Stage.WaitingForPeers && NoneOffers(runtime, game) is { } known && DateTime.UtcNow - lastNewPeer >= request.Settle
+                        && runtime.PeerGameDb.PeersHashing(game) is { } hashing)
                     {
+                        // A peer that has GAME but still hashes it lists it once its manifest is ready: keep waiting (bounded).
+                        if (hashing.Count > 0)
+                        {
+                            if (hashingSince is null)
+                            {
+                                hashingSince = DateTime.UtcNow;
+                                var seeders = string.Join(", ", hashing.Select(p => p.Name));
+                                if (json)
+                                {
+                                    await Console.Error.WriteLineAsync($"lanspread: waiting for seeder {seeders} to finish hashing {game}");
+                                }
+                                else
+                                {
+                                    AnsiConsole.MarkupLine($"[yellow]waiting for seeder {Markup.Escape(seeders)} to finish hashing {Markup.Escape(game)}[/]");
+                                }
+                            }
+
+                            if (DateTime.UtcNow - hashingSince < request.HashWait)
+                            {
+                                continue;
+                            }
+
+                            failure = $"'{game}' was still being hashed by {string.Join(", ", hashing.Select(p => p.Name))} after {request.HashWait.TotalSeconds:0}s (--hash-wait)";
+                            code = ExitCodes.NotFound;
+                            break;
+                        }
+
                         failure = $"none of the {known} peer(s) found offers '{game}' (peers announce only games in their catalog: see 'lanspread catalog')";
                         code = ExitCodes.NotFound;
                         break;
@@ -197,7 +235,7 @@ internal static class GetCommand
         _ => "installing",
     };
 
-    private sealed record Request(string Game, int Peers, TimeSpan Timeout, TimeSpan Settle, bool Install, bool AllowDowngrade);
+    private sealed record Request(string Game, int Peers, TimeSpan Timeout, TimeSpan Settle, TimeSpan HashWait, bool Install, bool AllowDowngrade);
 
     private enum Stage
     {

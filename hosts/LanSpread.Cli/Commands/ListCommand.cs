@@ -42,7 +42,7 @@ internal static class ListCommand
                 await WaitForPeersAsync(host, TimeSpan.FromSeconds(result.GetValue(timeout)), staticPeers, mdns, cancellationToken);
                 var runtime = host.Runtime;
                 var games = runtime.PeerGameDb.Merge(runtime.Library.Snapshot(), runtime.Catalog);
-                EventJson.WriteObject(new ListOutput(runtime.Library.GameDirectory, runtime.PeerGameDb.Peers(), games, Notes(games)), CliJsonContext.Default.ListOutput);
+                EventJson.WriteObject(new ListOutput(runtime.Library.GameDirectory, runtime.PeerGameDb.Peers(), games, Notes(games), Hashing(runtime.PeerGameDb)), CliJsonContext.Default.ListOutput);
                 return ExitCodes.Success;
             }, cancellationToken,
             // A remote listing is a short-lived peer: an ephemeral port unless one is given.
@@ -104,7 +104,7 @@ internal static class ListCommand
             var scanner = new LibraryScanner(catalog, new LibraryIndex(null, loggerFactory.CreateLogger<LibraryIndex>()), Microsoft.Extensions.Logging.Abstractions.NullLogger<LibraryScanner>.Instance);
             var local = GameDB.From(scanner.ScanAll(directory).Select(g => g.Game));
             var games = new PeerGameDB().Merge(local, catalog);
-            EventJson.WriteObject(new ListOutput(directory, Array.Empty<PeerRef>(), games, Notes(games)), CliJsonContext.Default.ListOutput);
+            EventJson.WriteObject(new ListOutput(directory, Array.Empty<PeerRef>(), games, Notes(games), []), CliJsonContext.Default.ListOutput);
             return ExitCodes.Success;
         }
         catch (Exception ex) when (ex is ArgumentException or CatalogException)
@@ -112,6 +112,9 @@ internal static class ListCommand
             throw new UsageException(ex.Message, ex);
         }
     }
+
+    private static List<HashingPeer> Hashing(PeerGameDB db) =>
+        [.. db.Hashing().Select(p => new HashingPeer(p.Key.Name, p.Key.PeerId, p.Value)).OrderBy(p => p.Name, StringComparer.Ordinal)];
 
     /// <summary>One note per game outside the catalog: why it is not shared and how to share it.</summary>
     private static List<string> Notes(IEnumerable<Game> games) =>

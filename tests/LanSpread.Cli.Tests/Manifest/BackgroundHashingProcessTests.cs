@@ -52,6 +52,9 @@ public sealed class BackgroundHashingProcessTests
         Assert.Equal("bravo", Assert.Single(early.GetProperty("peers").EnumerateArray()).GetProperty("name").GetString());
         Assert.Equal(0, Offers(early));
         Assert.False(hashedBeforeListAnswered, "the library was hashed before list --remote answered: the throttle did not hold");
+        var hashing = Assert.Single(early.GetProperty("hashing").EnumerateArray());
+        Assert.Equal("bravo", hashing.GetProperty("name").GetString());
+        Assert.Equal(Game, Assert.Single(hashing.GetProperty("games").EnumerateArray()).GetString());
 
         var (ready, _) = await bravo.WaitForLineAsync(l => IsEvent(l, "LibraryReady"), TimeSpan.FromSeconds(120));
         var readyEvent = JsonDocument.Parse(ready).RootElement;
@@ -60,7 +63,51 @@ public sealed class BackgroundHashingProcessTests
         var progress = bravo.Stdout.Split('\n').Where(l => IsEvent(l, "ManifestProgress")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.Contains(progress, p => p.GetProperty("game").GetString() == Game && p.GetProperty("bytesHashed").GetInt64() == p.GetProperty("totalBytes").GetInt64());
 
-        Assert.Equal(1, Offers(await ListRemoteAsync(temp, port)));
+        var late = await ListRemoteAsync(temp, port);
+        Assert.Equal(1, Offers(late));
+        Assert.Empty(late.GetProperty("hashing").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Get_started_at_once_waits_past_the_settle_time_for_the_seeder_to_hash_the_game_and_gets_identical_bytes()
+    {
+        using var temp = new TempDir();
+        Seed(temp);
+        var port = Ports.Free();
+        using var bravo = Serve(temp, port, hashRate: 1024 * 1024);
+        await bravo.WaitForStderrAsync("serving", TimeSpan.FromSeconds(60));
+
+        using var get = await CliProcess.RunAsync(
+            ["get", Game, "--games", temp.Sub("client"), "--data", temp.Sub("client-data"), "--name", "client", "--listen", "127.0.0.1:0", "--no-mdns", "--json", "--no-install",
+                "--peer", $"127.0.0.1:{port}", "--settle", "2", "--timeout", "120"],
+            TimeSpan.FromSeconds(150));
+        Assert.True(get.ExitCode == 0, $"exit {get.ExitCode}\n{get.Stderr}");
+        Assert.Contains($"waiting for seeder bravo to finish hashing {Game}", get.Stderr, StringComparison.Ordinal);
+        Assert.Contains(bravo.Stdout.Split('\n'), l => IsEvent(l, "LibraryReady") && l.Contains("\"gamesHashed\":1", StringComparison.Ordinal));
+        foreach (var file in Enumerable.Range(0, 4).Select(i => $"data/pak{i}.bin").Append("version.ini"))
+        {
+            Assert.Equal(File.ReadAllBytes(Path.Combine(temp.Sub("bravo"), Game, file)), File.ReadAllBytes(Path.Combine(temp.Sub("client"), Game, file)));
+        }
+    }
+
+    [Fact]
+    public async Task Get_of_a_game_nobody_has_still_exits_3_after_the_settle_time_while_the_seeder_hashes_another()
+    {
+        using var temp = new TempDir();
+        Seed(temp);
+        var port = Ports.Free();
+        using var bravo = Serve(temp, port, hashRate: 512 * 1024);
+        await bravo.WaitForStderrAsync("serving", TimeSpan.FromSeconds(60));
+
+        using var get = await CliProcess.RunAsync(
+            ["get", "cs16", "--games", temp.Sub("client"), "--data", temp.Sub("client-data"), "--name", "client", "--listen", "127.0.0.1:0", "--no-mdns", "--json", "--no-install",
+                "--peer", $"127.0.0.1:{port}", "--settle", "2", "--timeout", "120"],
+            TimeSpan.FromSeconds(150));
+        var hashedBeforeGetGaveUp = bravo.Stdout.Split('\n').Any(l => IsEvent(l, "LibraryReady") && l.Contains("\"gamesHashed\":1", StringComparison.Ordinal));
+        Assert.True(get.ExitCode == 3, $"exit {get.ExitCode}\n{get.Stderr}");
+        Assert.Contains("none of the 1 peer(s) found offers 'cs16'", get.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("waiting for seeder", get.Stderr, StringComparison.Ordinal);
+        Assert.False(hashedBeforeGetGaveUp, "the seeder finished hashing before get gave up: get waited for a game it does not have");
     }
 
     [Fact]

@@ -74,6 +74,37 @@ public sealed class HostilePeerTests
         }
     }
 
+    [Fact]
+    public async Task A_hashing_list_is_kept_bounded_and_only_with_valid_distinct_ids()
+    {
+        await using var set = new TestPeerSet();
+        var alpha = await set.StartAsync("alpha");
+        // Far more ids than the bound, bad ones and duplicates among them, before the one a get would wait for.
+        string[] hashing = [.. BadIds, .. Enumerable.Range(0, 3 * ProtocolConstants.MaxHashingIds).Select(i => $"game{i % (2 * ProtocolConstants.MaxHashingIds)}"), "cs16"];
+        await using var hostile = await HostilePeer.StartAsync(alpha, set.Temp, request => request.Type switch
+        {
+            RequestType.Ping => HostilePeer.Ok() with { Name = "mallory" },
+            RequestType.ListGames => HostilePeer.Ok() with { Games = [], Hashing = hashing },
+            _ => null,
+        });
+        var client = await TestPeer.StartAsync(set.Temp, "client", [alpha], extraPeers: [hostile.EndPoint]);
+        try
+        {
+            await PollAsync(() => client.Runtime.PeerGameDb.Peers().Any(p => p.PeerId == hostile.Credentials.PeerId));
+            var kept = Assert.Single(client.Runtime.PeerGameDb.Hashing()).Value;
+            Assert.Equal(ProtocolConstants.MaxHashingIds, kept.Count);
+            Assert.Equal(kept.Count, kept.Distinct(StringComparer.Ordinal).Count());
+            Assert.All(kept, id => Assert.True(GameId.IsValid(id), id));
+            Assert.Contains(client.Runtime.PeerGameDb.PeersHashing("game0"), p => p.PeerId == hostile.Credentials.PeerId);
+            Assert.Empty(client.Runtime.PeerGameDb.PeersHashing("cs16")); // past the bound: dropped, not kept
+            Assert.Null(client.Runtime.PeerGameDb.LatestVersion("game0")); // pending is not offered
+        }
+        finally
+        {
+            await client.DisposeAsync();
+        }
+    }
+
     private static async Task PollAsync(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);

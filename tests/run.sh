@@ -32,8 +32,10 @@ dotnet build LanSpread.Modular.sln -c Release -nologo -v q || exit 1
 # A hung test is dumped and killed after 5 minutes instead of eating the CI budget silently.
 LANSPREAD_SCALE_PASS=later dotnet test LanSpread.Modular.sln -c Release --no-build --blame-hang-timeout 5m \
   --logger "console;verbosity=normal" --logger trx --results-directory "$results" "$@" || status=$?
-# The scale tests measure CPU and time: alone, after the rest, under the lock timing runs share.
-flock /tmp/lanspread-timing.lock dotnet test tests/LanSpread.Cli.Tests -c Release --no-build --filter "FullyQualifiedName~.Scale." \
+# The scale tests and the planner's ratio tests measure CPU and time: alone, after the rest, under the lock
+# timing runs share ([ScaleFact] skips them in the main run).
+flock /tmp/lanspread-timing.lock dotnet test tests/LanSpread.Cli.Tests -c Release --no-build \
+  --filter "FullyQualifiedName~.Scale.|FullyQualifiedName~.Planning.AdaptivePlannerProcessTests" \
   --logger "console;verbosity=normal" --logger trx --results-directory "$results" || status=$?
 
 passed=0; failed=0; skipped=0

@@ -314,6 +314,7 @@ internal sealed class ChunkScheduler
         else
         {
             peer.ConsecutiveFailures++;
+            _context.Liveness.Suspect(peer.Id); // a dead peer is then pruned in a few pings, not after its quiet time
             var gone = _context.Connector.Find(peer.Id) is null;
             _logger.LogInformation("{Peer} failed {File}@{Offset} of {Game} ({Error}); the chunk goes back to the plan", peer.Name, chunk.RelativePath, chunk.Offset, _job.Game, error.Message);
             if (peer.Active && (gone || peer.ConsecutiveFailures >= FailuresBeforeRemoval))

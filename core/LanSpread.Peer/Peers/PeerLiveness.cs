@@ -12,10 +12,24 @@ namespace LanSpread.Peer.Peers;
 internal sealed class PeerLiveness
 {
     private readonly ConcurrentDictionary<PeerId, long> _heard = new();
+    private readonly ConcurrentDictionary<PeerId, byte> _suspects = new();
 
     public void Heard(PeerId peer) => _heard[peer] = Stopwatch.GetTimestamp();
 
     public TimeSpan? SinceHeard(PeerId peer) => _heard.TryGetValue(peer, out var at) ? Stopwatch.GetElapsedTime(at) : null;
 
-    public void Forget(PeerId peer) => _heard.TryRemove(peer, out _);
+    public void Forget(PeerId peer)
+    {
+        _heard.TryRemove(peer, out _);
+        _suspects.TryRemove(peer, out _);
+    }
+
+    /// <summary>
+    /// A request to the peer failed on its link (not on its data): it may be gone, so it is pinged at the next
+    /// tick instead of after its quiet time (which a download's traffic had kept long).
+    /// </summary>
+    public void Suspect(PeerId peer) => _suspects[peer] = 0;
+
+    /// <summary>Whether the peer was suspected since the last call (the ping that follows answers it).</summary>
+    public bool TakeSuspicion(PeerId peer) => _suspects.TryRemove(peer, out _);
 }

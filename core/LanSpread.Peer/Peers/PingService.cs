@@ -89,6 +89,13 @@ internal sealed class PingService
             return true;
         }
 
+        if (_context.Liveness.TakeSuspicion(client.Id))
+        {
+            _logger.LogDebug("A request to {Name} failed on its link; pinging it now", client.Name);
+            state.Quiet = _context.Options.PingInterval;
+            return true;
+        }
+
         if (state.Misses > 0)
         {
             return state.SinceAttempt >= _context.Options.PingInterval;

@@ -28,7 +28,7 @@ public sealed class AdaptivePlannerProcessTests(PlannerLan lan, ITestOutputHelpe
         }
     }
 
-    [RootFact]
+    [Scale.ScaleFact]
     public async Task A_40_Mbit_seeder_beside_a_400_Mbit_one_makes_the_download_no_slower_than_the_fast_one_alone()
     {
         Shape("seed-a", "400mbit");
@@ -58,7 +58,7 @@ public sealed class AdaptivePlannerProcessTests(PlannerLan lan, ITestOutputHelpe
         }
     }
 
-    [RootFact]
+    [Scale.ScaleFact]
     public async Task A_seeder_frozen_at_30_percent_costs_at_most_5_seconds_more_than_the_rest_needs_from_the_other()
     {
         Shape("seed-a", "200mbit");
@@ -110,7 +110,7 @@ public sealed class AdaptivePlannerProcessTests(PlannerLan lan, ITestOutputHelpe
         }
     }
 
-    [RootFact]
+    [Scale.ScaleFact]
     public async Task A_fixture_seeder_dropping_every_tenth_chunk_slows_the_download_by_no_more_than_its_share()
     {
         Shape("seed-a", "200mbit");
@@ -143,7 +143,7 @@ public sealed class AdaptivePlannerProcessTests(PlannerLan lan, ITestOutputHelpe
         }
     }
 
-    [RootFact]
+    [Scale.ScaleFact]
     public async Task A_seeder_that_starts_during_a_download_is_used_at_once()
     {
         Shape("seed-a", "40mbit"); // alone: about 20 s

@@ -3,7 +3,7 @@ using Xunit;
 namespace LanSpread.Cli.Tests.Scale;
 
 /// <summary>
-/// A scale test: it measures CPU and time, so it must not share the machine with the rest of the
+/// A scale or timing-ratio test (also the adaptive planner's process tests): it measures CPU and time, so it must not share the machine with the rest of the
 /// suite. tests/run.sh sets <c>LANSPREAD_SCALE_PASS=later</c> for the main run (these skip there) and
 /// runs them afterwards alone, under the timing lock. Run by hand:
 /// <c>flock /tmp/lanspread-timing.lock dotnet test tests/LanSpread.Cli.Tests -c Release --filter FullyQualifiedName~Scale</c>.

@@ -17,7 +17,7 @@ B=lspl$$; NETNS=(); PIDS=()
 cleanup() {
   for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
   for n in "${NETNS[@]}"; do ip netns pids "$n" 2>/dev/null | xargs -r kill -9 2>/dev/null || true; ip netns del "$n" 2>/dev/null || true; done
-  rm -rf "$P"; [ $OWN_W = 1 ] && rm -rf "$W"
+  rm -rf "$P"; if [ $OWN_W = 1 ]; then rm -rf "$W"; fi # an && list here would make the exit trap fail the script
 }
 trap cleanup EXIT
 if [ -z "${LS:-}" ]; then

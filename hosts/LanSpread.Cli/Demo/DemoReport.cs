@@ -37,7 +37,7 @@ internal sealed class DemoReport(IReadOnlyList<DemoClient> clients, PeerId seede
             var fromSeeder = client.FromSeeder(seeder);
             var fromClients = client.FromClients(seeder);
             table.AddRow(
-                client.Name,
+                $"client {client.Number}",
                 Share(fromSeeder, fromSeeder + fromClients),
                 $"[green]{Markup.Escape(Share(fromClients, fromSeeder + fromClients))}[/]",
                 client.Finished is { } done ? string.Create(CultureInfo.InvariantCulture, $"{done.TotalSeconds:0.0} s") : "-",

@@ -30,7 +30,7 @@ internal sealed class SwarmView
             .AutoClear(false)
             .HideCompleted(false)
             // No byte count or ETA column: the text carries the split, and 80 columns must hold it all.
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn())
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn())
             .StartAsync(context => body(new SwarmView(context, clients, seeder)));
     }
 

@@ -40,6 +40,7 @@ internal sealed class DemoSwarm : IAsyncDisposable
             NoMdns = true,
             ChunkSize = settings.ChunkSize,
             MaxUploadRate = settings.SeederRate,
+            PluginSettings = Loopback(settings),
         }, loggerFactory, cancellationToken);
         var clients = new List<DemoClient>();
         var stop = new CancellationTokenSource();
@@ -71,7 +72,7 @@ internal sealed class DemoSwarm : IAsyncDisposable
                     // the chunks at the unpacker's read position first, the same chunks on every client that
                     // started together, and early on only the seeder has them. Measured on 2 cores, 48 MiB,
                     // 3 clients: 7.2 s with 75% of the bytes from the seeder; 4.3 s with 40% without streaming.
-                    PluginSettings = new Dictionary<string, string> { ["rar.streaming"] = "false" },
+                    PluginSettings = new Dictionary<string, string>(Loopback(settings)) { ["rar.streaming"] = "false" },
                     // A port taken since it was chosen: listen elsewhere (with a warning). This client still
                     // fetches from the others; they just cannot fetch from it.
                     Configure = options => options.ListenPortFallback = true,
@@ -143,6 +144,17 @@ internal sealed class DemoSwarm : IAsyncDisposable
         catch (OperationCanceledException)
         {
         }
+    }
+
+    /// <summary>
+    /// Every demo peer connects from 127.0.0.1, where on a LAN each would be its own machine: the per-address
+    /// bounds (32 connections, a client's pool of 8 to 4 peers) would close the connections of a fourth client
+    /// to a peer. Room for every peer's pool to every other, twice over.
+    /// </summary>
+    private static Dictionary<string, string> Loopback(DemoSettings settings)
+    {
+        var perAddress = (16 * (settings.Clients + 1)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return new Dictionary<string, string> { ["tls.maxConnectionsPerAddress"] = perAddress, ["tls.maxHandshakesPerAddress"] = perAddress };
     }
 
     /// <summary>Free loopback ports, all held at once while chosen so they differ.</summary>

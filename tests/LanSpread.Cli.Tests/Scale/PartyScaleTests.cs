@@ -52,15 +52,18 @@ public sealed class PartyScaleTests(ITestOutputHelper output)
             lan.AddHost(name);
         }
 
-        var started = Stopwatch.StartNew();
-        var peers = names.Select(name => new PartyPeer(name, lan.Run(name, ["serve", "--games", temp.Sub($"{name}-games"), "--data", temp.Sub($"{name}-data"), "--name", name]))).ToList();
+        var startedAt = Stopwatch.GetTimestamp();
+        var peers = names.Select(name => new PartyPeer(name, lan.Run(name, ["serve", "--games", temp.Sub($"{name}-games"), "--data", temp.Sub($"{name}-data"), "--name", name], cliDll: Environment.GetEnvironmentVariable("LANSPREAD_PARTY_CLI")))).ToList();
         var converged = await WaitForConvergenceAsync(peers, TimeSpan.FromSeconds(60));
-        var convergence = started.Elapsed;
+        var convergence = Stopwatch.GetElapsedTime(startedAt);
+        // Start-up (process start, JIT, listening, first mDNS exchange) against spreading the news: the
+        // first join anywhere, and the moment every peer had joined at least one other.
+        var joins = peers.Select(p => p.FirstJoin).Where(t => t != 0).Select(t => Stopwatch.GetElapsedTime(startedAt, t)).ToList();
         await Task.Delay(settle);
-        var cpu = await MeasureCpuAsync(peers);
+        var (cpu, byThread) = await MeasureCpuAsync(peers);
         var rss = peers.Select(p => Rss(p.Process.Process.Id, "VmRSS")).ToList();
         var anon = peers.Select(p => Rss(p.Process.Process.Id, "RssAnon")).ToList();
-        var figure = $"{size} peers: {(converged ? "converged" : "NOT converged")} in {convergence.TotalSeconds:0.0} s; after {settle.TotalSeconds:0} s settling all peers use {cpu:P1} of one core ({cpu / size:P2} per peer); RSS per peer mean {rss.Average():0} MB, max {rss.Max():0} MB (of which private/anonymous mean {anon.Average():0} MB; the rest is the shared runtime's mapped files); churn: {peers.Sum(p => p.Lost)} PeerLost, {peers.Sum(p => p.Discovered) - (size * (size - 1))} PeerDiscovered beyond the {size * (size - 1)} first sightings";
+        var figure = $"{size} peers: {(converged ? "converged" : "NOT converged")} in {convergence.TotalSeconds:0.0} s (first join {(joins.Count > 0 ? joins.Min().TotalSeconds : double.NaN):0.0} s, every peer joined by {(joins.Count == size ? joins.Max().TotalSeconds : double.NaN):0.0} s); after {settle.TotalSeconds:0} s settling all peers use {cpu:P1} of one core ({cpu / size:P2} per peer; by thread: {byThread}); RSS per peer mean {rss.Average():0} MB, max {rss.Max():0} MB (of which private/anonymous mean {anon.Average():0} MB; the rest is the shared runtime's mapped files); churn: {peers.Sum(p => p.Lost)} PeerLost, {peers.Sum(p => p.Discovered) - (size * (size - 1))} PeerDiscovered beyond the {size * (size - 1)} first sightings";
         output.WriteLine(figure);
         Assert.True(converged, Describe(peers));
         Assert.All(peers, p => Assert.False(p.Process.Process.HasExited, $"{p.Name} exited: {p.Process.Stderr}"));
@@ -84,22 +87,56 @@ public sealed class PartyScaleTests(ITestOutputHelper output)
         return false;
     }
 
-    /// <summary>User + system CPU of every peer process over <see cref="CpuWindow"/>, in cores.</summary>
-    private static async Task<double> MeasureCpuAsync(List<PartyPeer> peers)
+    /// <summary>
+    /// User + system CPU of every peer process over <see cref="CpuWindow"/>, in cores, and the same split
+    /// by thread name (summed over the peers), so a figure that misses its bar says where the time went.
+    /// </summary>
+    private static async Task<(double Total, string ByThread)> MeasureCpuAsync(List<PartyPeer> peers)
     {
-        var before = peers.Sum(p => CpuTicks(p.Process.Process.Id));
+        var before = peers.Select(p => ThreadTicks(p.Process.Process.Id)).ToList();
         var clock = Stopwatch.StartNew();
         await Task.Delay(CpuWindow);
-        var after = peers.Sum(p => CpuTicks(p.Process.Process.Id));
-        return (after - before) / 100.0 / clock.Elapsed.TotalSeconds; // USER_HZ is 100 on Linux
+        var after = peers.Select(p => ThreadTicks(p.Process.Process.Id)).ToList();
+        var seconds = clock.Elapsed.TotalSeconds;
+        var byName = new Dictionary<string, long>(StringComparer.Ordinal);
+        for (var i = 0; i < peers.Count; i++)
+        {
+            foreach (var (tid, (name, ticks)) in after[i])
+            {
+                var delta = ticks - (before[i].TryGetValue(tid, out var was) ? was.Ticks : 0);
+                byName[name] = byName.GetValueOrDefault(name) + delta;
+            }
+        }
+
+        // USER_HZ is 100 on Linux. Threads that ended within the window are missing from both sums alike.
+        var total = byName.Values.Sum() / 100.0 / seconds;
+        var split = string.Join(", ", byName.Where(t => t.Value > 0).OrderByDescending(t => t.Value).Take(8).Select(t => $"{t.Key} {t.Value / 100.0 / seconds:P1}"));
+        return (total, split);
     }
 
-    private static long CpuTicks(int pid)
+    /// <summary>utime + stime of each thread of a process, with the thread's name.</summary>
+    private static Dictionary<int, (string Name, long Ticks)> ThreadTicks(int pid)
     {
-        // /proc/PID/stat: "pid (comm) state ..."; utime and stime are fields 14 and 15.
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        var threads = new Dictionary<int, (string, long)>();
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+        {
+            try
+            {
+                // /proc/PID/task/TID/stat: "tid (comm) state ..."; utime and stime are fields 14 and 15.
+                var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                var open = stat.IndexOf('(', StringComparison.Ordinal);
+                var close = stat.LastIndexOf(')');
+                var fields = stat[(close + 2)..].Split(' ');
+                var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+                threads[int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture)] = (stat[(open + 1)..close], ticks);
+            }
+            catch (IOException)
+            {
+                // The thread ended between listing and reading.
+            }
+        }
+
+        return threads;
     }
 
     private static double Rss(int pid, string field)

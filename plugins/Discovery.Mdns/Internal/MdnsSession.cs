@@ -26,7 +26,6 @@ internal sealed class MdnsSession : IDiscoverySession
 {
     private const int MaxPacket = 9000;
     private static readonly TimeSpan MinAnnounceGap = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan RefreshTick = TimeSpan.FromSeconds(1);
 
     private readonly MdnsDiscoveryOptions _options;
     private readonly ILogger _logger;
@@ -120,10 +119,12 @@ internal sealed class MdnsSession : IDiscoverySession
         }
 
         // One wake-up a second walks the (small) table of known peers: expiry and refresh points are
-        // checked there; a browse query goes out only when its backed-off time comes.
+        // checked there; a browse query goes out only when its backed-off time comes. Records with a short
+        // TTL (tests) are checked more often, so a refresh still lands before the record expires.
+        var tick = TimeSpan.FromTicks(Math.Clamp(_options.RecordTtl.Ticks / 20, TimeSpan.FromMilliseconds(50).Ticks, TimeSpan.FromSeconds(1).Ticks));
         var gap = _options.QueryInterval;
         var nextBrowse = DateTime.UtcNow + gap;
-        while (!_stopping.Wait(RefreshTick))
+        while (!_stopping.Wait(tick))
         {
             var now = DateTime.UtcNow;
             var browser = Browser;
@@ -136,6 +137,7 @@ internal sealed class MdnsSession : IDiscoverySession
             }
             else if (browser.TakeRefreshDue(now))
             {
+                _logger.LogDebug("Asking for known mDNS records near the end of their TTL (refresh query)");
                 SendQuery();
             }
         }

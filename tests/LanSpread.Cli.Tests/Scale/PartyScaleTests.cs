@@ -56,6 +56,7 @@ public sealed class PartyScaleTests(ITestOutputHelper output)
         var peers = names.Select(name => new PartyPeer(name, lan.Run(name, ["serve", "--games", temp.Sub($"{name}-games"), "--data", temp.Sub($"{name}-data"), "--name", name], cliDll: Environment.GetEnvironmentVariable("LANSPREAD_PARTY_CLI")))).ToList();
         var converged = await WaitForConvergenceAsync(peers, TimeSpan.FromSeconds(60));
         var convergence = Stopwatch.GetElapsedTime(startedAt);
+        var startCost = Split(peers.Select(p => ThreadTicks(p.Process.Process.Id)).SelectMany(t => t.Values), seconds: null);
         // Start-up (process start, JIT, listening, first mDNS exchange) against spreading the news: the
         // first join anywhere, and the moment every peer had joined at least one other.
         var joins = peers.Select(p => p.FirstJoin).Where(t => t != 0).Select(t => Stopwatch.GetElapsedTime(startedAt, t)).ToList();
@@ -63,7 +64,7 @@ public sealed class PartyScaleTests(ITestOutputHelper output)
         var (cpu, byThread) = await MeasureCpuAsync(peers);
         var rss = peers.Select(p => Rss(p.Process.Process.Id, "VmRSS")).ToList();
         var anon = peers.Select(p => Rss(p.Process.Process.Id, "RssAnon")).ToList();
-        var figure = $"{size} peers: {(converged ? "converged" : "NOT converged")} in {convergence.TotalSeconds:0.0} s (first join {(joins.Count > 0 ? joins.Min().TotalSeconds : double.NaN):0.0} s, every peer joined by {(joins.Count == size ? joins.Max().TotalSeconds : double.NaN):0.0} s); after {settle.TotalSeconds:0} s settling all peers use {cpu:P1} of one core ({cpu / size:P2} per peer; by thread: {byThread}); RSS per peer mean {rss.Average():0} MB, max {rss.Max():0} MB (of which private/anonymous mean {anon.Average():0} MB; the rest is the shared runtime's mapped files); churn: {peers.Sum(p => p.Lost)} PeerLost, {peers.Sum(p => p.Discovered) - (size * (size - 1))} PeerDiscovered beyond the {size * (size - 1)} first sightings";
+        var figure = $"{size} peers: {(converged ? "converged" : "NOT converged")} in {convergence.TotalSeconds:0.0} s (first join {(joins.Count > 0 ? joins.Min().TotalSeconds : double.NaN):0.0} s, every peer joined by {(joins.Count == size ? joins.Max().TotalSeconds : double.NaN):0.0} s; CPU until then {startCost}); after {settle.TotalSeconds:0} s settling all peers use {cpu:P1} of one core ({cpu / size:P2} per peer; by thread: {byThread}); RSS per peer mean {rss.Average():0} MB, max {rss.Max():0} MB (of which private/anonymous mean {anon.Average():0} MB; the rest is the shared runtime's mapped files); churn: {peers.Sum(p => p.Lost)} PeerLost, {peers.Sum(p => p.Discovered) - (size * (size - 1))} PeerDiscovered beyond the {size * (size - 1)} first sightings";
         output.WriteLine(figure);
         Assert.True(converged, Describe(peers));
         Assert.All(peers, p => Assert.False(p.Process.Process.HasExited, $"{p.Name} exited: {p.Process.Stderr}"));
@@ -98,20 +99,27 @@ public sealed class PartyScaleTests(ITestOutputHelper output)
         await Task.Delay(CpuWindow);
         var after = peers.Select(p => ThreadTicks(p.Process.Process.Id)).ToList();
         var seconds = clock.Elapsed.TotalSeconds;
-        var byName = new Dictionary<string, long>(StringComparer.Ordinal);
+        var used = new List<(string Name, long Ticks)>();
         for (var i = 0; i < peers.Count; i++)
         {
-            foreach (var (tid, (name, ticks)) in after[i])
-            {
-                var delta = ticks - (before[i].TryGetValue(tid, out var was) ? was.Ticks : 0);
-                byName[name] = byName.GetValueOrDefault(name) + delta;
-            }
+            used.AddRange(after[i].Select(t => (t.Value.Name, t.Value.Ticks - (before[i].TryGetValue(t.Key, out var was) ? was.Ticks : 0))));
         }
 
-        // USER_HZ is 100 on Linux. Threads that ended within the window are missing from both sums alike.
-        var total = byName.Values.Sum() / 100.0 / seconds;
-        var split = string.Join(", ", byName.Where(t => t.Value > 0).OrderByDescending(t => t.Value).Take(8).Select(t => $"{t.Key} {t.Value / 100.0 / seconds:P1}"));
-        return (total, split);
+        // Threads that ended within the window are missing from both sums alike.
+        return (used.Sum(t => t.Ticks) / 100.0 / seconds, Split(used, seconds));
+    }
+
+    /// <summary>
+    /// CPU by thread name, the largest first (USER_HZ is 100 on Linux): in cores over <paramref name="seconds"/>,
+    /// or with no window in CPU-seconds (what start-up and joining cost until convergence).
+    /// </summary>
+    private static string Split(IEnumerable<(string Name, long Ticks)> threads, double? seconds)
+    {
+        var byName = threads.GroupBy(t => t.Name, StringComparer.Ordinal).Select(g => (Name: g.Key, Ticks: g.Sum(t => t.Ticks))).Where(t => t.Ticks > 0).ToList();
+        var parts = byName.OrderByDescending(t => t.Ticks).Take(8)
+            .Select(t => seconds is { } window ? $"{t.Name} {t.Ticks / 100.0 / window:P1}" : $"{t.Name} {t.Ticks / 100.0:0.0} s");
+        var total = seconds is null ? $"{byName.Sum(t => t.Ticks) / 100.0:0.0} CPU-s: " : string.Empty;
+        return total + string.Join(", ", parts);
     }
 
     /// <summary>utime + stime of each thread of a process, with the thread's name.</summary>

@@ -276,6 +276,9 @@ internal sealed class RarExtraction
             plan.Select(p => p.Relative).ToList(),
             plan.Where(p => p.Link is not null).Select(p => p.Relative).ToList());
         var links = new List<(string Relative, string Target)>();
+        // Directories made so far: a WinRAR archive lists thousands of files per directory, and each
+        // CreateDirectory of an existing one is a failing mkdir plus a stat.
+        var made = new HashSet<string>(StringComparer.Ordinal) { destination };
         var buffer = ArrayPool<byte>.Shared.Rent(_options.BufferSize);
         try
         {
@@ -285,7 +288,11 @@ internal sealed class RarExtraction
                 var path = Path.Combine(destination, relative);
                 if (entry.IsDirectory)
                 {
-                    Directory.CreateDirectory(path);
+                    if (made.Add(path))
+                    {
+                        Directory.CreateDirectory(path);
+                    }
+
                     continue;
                 }
 
@@ -295,7 +302,12 @@ internal sealed class RarExtraction
                     continue;
                 }
 
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                var parent = Path.GetDirectoryName(path)!;
+                if (made.Add(parent))
+                {
+                    Directory.CreateDirectory(parent);
+                }
+
                 archive.CopyEntryTo(entry, path, buffer, n =>
                 {
                     _bytesDone += n;

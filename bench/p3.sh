@@ -39,25 +39,40 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2==1) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 med() { printf '%s\n' "$@" | median; }
 
-p3() { # $1 game → prints "lanspread_wall bsdtar_wall" (each including a sync)
-  local T="$W/p3"
-  rm -rf "$T"; mkdir -p "$T/tar" "$T/games/$1"
-  ln "$P/$1/$1.eti" "$T/games/$1/$1.eti"; cp "$P/$1/version.ini" "$T/games/$1/"
+tar_side() { # $1 game $2 work dir → prints bsdtar's wall time (with its sync)
+  local s e
+  mkdir -p "$2/tar"
+  s=$(now); bsdtar -xf "$P/$1/$1.eti" -C "$2/tar"; sync; e=$(now)
+  rm -rf "$2/tar"; sync
+  secs "$s" "$e"
+}
+install_side() { # $1 game $2 work dir → prints the install's wall time (with its sync)
+  local s m e
+  mkdir -p "$2/games/$1"
+  ln "$P/$1/$1.eti" "$2/games/$1/$1.eti"; cp "$P/$1/version.ini" "$2/games/$1/"; sync
+  s=$(now); "$LS" install "$1" --games "$2/games" --log-level Error >/dev/null 2>>"$W/p3-install.err" || { echo "bench: install $1 failed" >&2; tail -3 "$W/p3-install.err" >&2; exit 1; }
+  m=$(now); sync; e=$(now)
+  [ "${LANSPREAD_P3_DETAIL:-0}" = 1 ] && echo "  $1: install $(secs "$s" "$m") s + sync $(secs "$m" "$e") s" >&2
+  rm -rf "$2/games"; sync
+  secs "$s" "$e"
+}
+p3() { # $1 game $2 run number → prints "lanspread_wall bsdtar_wall" (each including a sync)
+  local T="$W/p3" tar ls
+  rm -rf "$T"; mkdir -p "$T"
   cat "$P/$1/$1.eti" >/dev/null # both read the archive from the page cache
   sync
-  local s e tar
-  s=$(now); bsdtar -xf "$P/$1/$1.eti" -C "$T/tar"; sync; e=$(now); tar=$(secs "$s" "$e")
-  s=$(now); "$LS" install "$1" --games "$T/games" --log-level Error >/dev/null 2>>"$W/p3-install.err" || { echo "bench: install $1 failed" >&2; tail -3 "$W/p3-install.err" >&2; exit 1; }
-  sync; e=$(now)
-  # Clean up before answering: the caller reads this line through a process substitution and goes on
-  # at once, so work after the echo would race the next run.
-  rm -rf "$T"; sync
-  echo "$(secs "$s" "$e") $tar"
+  # Each side removes its tree (and syncs) before the other starts, and the sides take turns going first:
+  # on this machine's virtual disk the first writer after a large removal was up to 2× slower whichever
+  # it was (the same install: 1.9 s first, 0.55 s second), so a fixed order measured the order.
+  if [ $(($2 % 2)) = 1 ]; then tar=$(tar_side "$1" "$T"); ls=$(install_side "$1" "$T")
+  else ls=$(install_side "$1" "$T"); tar=$(tar_side "$1" "$T"); fi
+  rm -rf "$T"
+  echo "$ls $tar"
 }
 ONE_TAR=(); ONE_LS=(); MANY_TAR=(); MANY_LS=()
 for run in $(seq "$RUNS"); do
-  read -r l t < <(p3 p3one); ONE_LS+=("$l"); ONE_TAR+=("$t")
-  read -r l2 t2 < <(p3 p3many); MANY_LS+=("$l2"); MANY_TAR+=("$t2")
+  read -r l t < <(p3 p3one "$run"); ONE_LS+=("$l"); ONE_TAR+=("$t")
+  read -r l2 t2 < <(p3 p3many "$run"); MANY_LS+=("$l2"); MANY_TAR+=("$t2")
   [ "${LANSPREAD_P3_DETAIL:-0}" = 1 ] && echo "run $run: one file $l vs bsdtar $t; $FILES files $l2 vs bsdtar $t2" >&2
 done
 TAR=$(med "${ONE_TAR[@]}"); UNP=$(med "${ONE_LS[@]}"); TARM=$(med "${MANY_TAR[@]}"); UNPM=$(med "${MANY_LS[@]}")

@@ -40,7 +40,8 @@ internal sealed class ReadAheadStream : Stream
     {
         if (buffer.IsEmpty)
         {
-            return 0;
+            // A zero-byte read waits until data is there (SslStream uses it to rent its buffer late).
+            return _start != _end ? 0 : _inner.Read(buffer);
         }
 
         if (_start == _end)
@@ -61,7 +62,7 @@ internal sealed class ReadAheadStream : Stream
     {
         if (buffer.IsEmpty)
         {
-            return ValueTask.FromResult(0);
+            return _start != _end ? ValueTask.FromResult(0) : _inner.ReadAsync(buffer, cancellationToken);
         }
 
         if (_start != _end)

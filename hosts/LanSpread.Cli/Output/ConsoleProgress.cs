@@ -36,7 +36,8 @@ internal sealed class ConsoleProgress(ProgressContext context)
                 AnsiConsole.MarkupLine($"[grey]peer[/] {Markup.Escape(d.Peer)} [grey]{Markup.Escape(d.Address)}[/]");
                 break;
             case DownloadGameFilesBegin b:
-                var peers = string.Join(", ", b.Peers.Select(p => p.Name));
+                // The words the progress events use later ("1 peer: bravo"), so a download too quick for one reads the same.
+                var peers = $"{b.Peers.Count} peer{(b.Peers.Count == 1 ? string.Empty : "s")}: {string.Join(", ", b.Peers.Take(3).Select(p => p.Name))}{(b.Peers.Count > 3 ? ", …" : string.Empty)}";
                 _title = $"{b.Game} {b.Version}";
                 _download = context.AddTask(Markup.Escape($"{_title} from {peers}"), maxValue: Math.Max(1, b.TotalBytes));
                 break;

@@ -73,12 +73,17 @@ internal sealed class AdaptivePlan : IChunkPlan
         lock (_gate)
         {
             chunk = default;
-            if (!_peers.TryGetValue(peer, out var state) || state.Snubbed || state.InFlight.Count >= Depth(state))
+            if (!_peers.TryGetValue(peer, out var state) || state.InFlight.Count >= Depth(state))
             {
                 return false;
             }
 
-            var index = FromWindow(state);
+            var index = state.Snubbed ? OnlyHeldHere(state) : FromWindow(state);
+            if (state.Snubbed && index < 0)
+            {
+                return false;
+            }
+
             if (index < 0 && !TooSlowForWhatIsLeft(state))
             {
                 index = Rarest(state);
@@ -273,6 +278,30 @@ internal sealed class AdaptivePlan : IChunkPlan
 
     private bool Eligible(PeerState state, int index) =>
         state.Has(index) && !state.InFlight.ContainsKey(index) && (!state.Failed.Contains(index) || !HeldByAnotherPeer(state, index));
+
+    /// <summary>
+    /// What a snubbed peer may still take, one request at a time: a wanted chunk no other peer that is not snubbed
+    /// holds. Without it, a capped seeder whose stalled copy of the last chunks failed would be asked for nothing
+    /// again while it is their only holder, and the download would end as "held by no peer still answering".
+    /// </summary>
+    private int OnlyHeldHere(PeerState state)
+    {
+        if (state.InFlight.ContainsValue(false))
+        {
+            return -1;
+        }
+
+        for (var k = _scanFrom; k < _order.Length; k++)
+        {
+            var index = _order[k];
+            if (Wanted(index) && Eligible(state, index) && !_peers.Values.Any(p => !ReferenceEquals(p, state) && !p.Snubbed && p.Has(index)))
+            {
+                return index;
+            }
+        }
+
+        return -1;
+    }
 
     private bool HeldByAnotherPeer(PeerState state, int index) => _peers.Values.Any(p => !ReferenceEquals(p, state) && p.Has(index));
 

@@ -167,6 +167,24 @@ public sealed class AdaptivePlannerTests(PlannerCatalog planners) : IClassFixtur
     }
 
     [Fact]
+    public void A_snubbed_seeder_is_still_asked_one_at_a_time_for_the_chunks_only_it_holds()
+    {
+        // A capped seeder beside a fast partial peer: its stalled copy of a chunk only it holds gives up. Snubbed or
+        // not, it is that chunk's only source, so it must be asked again, or the download ends "held by no peer".
+        var seeder = APeer(1);
+        var partial = APeer(2, [0, 1]);
+        var plan = Plan(Chunks(4), 2, seeder, partial);
+        var first = Drain(plan, seeder, 1).Single();
+        Assert.InRange(first.Index, 2, 3); // rarest first
+        plan.ReportStalled(seeder.PeerId, first.Index, 1000, TimeSpan.FromSeconds(3));
+        plan.ReportFailed(seeder.PeerId, first.Index, new TimeoutException("stall ceiling"));
+
+        var again = Drain(plan, seeder);
+        Assert.InRange(Assert.Single(again).Index, 2, 3); // one request at a time while snubbed
+        Assert.All(Drain(plan, partial), c => Assert.InRange(c.Index, 0, 1));
+    }
+
+    [Fact]
     public void A_failed_chunk_goes_to_another_holder_before_the_peer_that_failed_it()
     {
         var flaky = APeer(1);

@@ -313,9 +313,8 @@ internal sealed class PeerConnector : IDiscoveryObserver, IAsyncDisposable
                 try
                 {
                     var list = await client.ListGamesAsync(since: 0, cancellationToken);
-                    isNew = _context.PeerGameDb.Upsert(client.Id, client.Name, address);
-                    changed = _context.PeerGameDb.SetGames(client.Id, ValidGames(client, list.Games));
-                    _context.PeerGameDb.SetHashing(client.Id, list.Hashing);
+                    // One step: a peer counted before its games are set was listed with none (list --remote).
+                    isNew = _context.PeerGameDb.Join(client.Id, client.Name, address, ValidGames(client, list.Games), list.Hashing, out changed);
                     _revisions[client.Id] = list.Revision;
                 }
                 finally

@@ -40,7 +40,12 @@ internal sealed class ChunkScheduler
     private const int MaxRequestsPerPeer = 32;
     private const int FailuresBeforeRemoval = 3;
 
-    private readonly RuntimeContext _context;
+    private readonly IChunkPlanner _planner;
+    private readonly PeerRuntimeOptions _options;
+    private readonly EventBus _events;
+    private readonly PeerGameDB _peerGameDb;
+    private readonly IConnectedPeers _connected;
+    private readonly PeerLiveness _liveness;
     private readonly DownloadJob _job;
     private readonly ILogger _logger;
     private readonly IReadOnlyList<FileChunk> _chunks;
@@ -59,11 +64,17 @@ internal sealed class ChunkScheduler
     private IChunkPlan _plan = null!;
     private Dictionary<string, (long Offset, int Index)[]>? _byFile;
 
-    public ChunkScheduler(RuntimeContext context, DownloadJob job, ILogger logger, IReadOnlyList<FileChunk> chunks, IEnumerable<PeerClient> peers,
+    public ChunkScheduler(IChunkPlanner planner, PeerRuntimeOptions options, EventBus events, PeerGameDB peerGameDb, IConnectedPeers connected, PeerLiveness liveness,
+        DownloadJob job, ILogger logger, IReadOnlyList<FileChunk> chunks, IEnumerable<PeerClient> peers,
         Func<PeerClient, CancellationToken, Task<bool>> offersSameContent, Swarm.SwarmFeed? swarm = null)
     {
         _swarm = swarm;
-        _context = context;
+        _planner = planner;
+        _options = options;
+        _events = events;
+        _peerGameDb = peerGameDb;
+        _connected = connected;
+        _liveness = liveness;
         _job = job;
         _logger = logger;
         _chunks = chunks;
@@ -85,7 +96,7 @@ internal sealed class ChunkScheduler
             return;
         }
 
-        _plan = _context.Planner.CreatePlan(new ChunkPlanRequest(_chunks, _peers.Values.Select(ToPlanner).ToList(), Math.Max(1, _context.Options.ChunksInFlightPerPeer)));
+        _plan = _planner.CreatePlan(new ChunkPlanRequest(_chunks, _peers.Values.Select(ToPlanner).ToList(), Math.Max(1, _options.ChunksInFlightPerPeer)));
         var lastTick = Stopwatch.GetTimestamp();
         var nextScan = Stopwatch.GetTimestamp() + (long)(PeerScanInterval.TotalSeconds * Stopwatch.Frequency);
         long? stuckSince = null;
@@ -301,11 +312,11 @@ internal sealed class ChunkScheduler
         _failures[index]++;
         if (error is ChunkVerificationException)
         {
-            _context.Events.Publish(new ChunkRejected(_job.Game, chunk.RelativePath, chunk.Offset, chunk.Length, peer.Name, peer.Id, error.Message));
+            _events.Publish(new ChunkRejected(_job.Game, chunk.RelativePath, chunk.Offset, chunk.Length, peer.Name, peer.Id, error.Message));
             if (_job.Banned.TryAdd(peer.Id, (peer.Name, $"bad data for '{chunk.RelativePath}' at {chunk.Offset}")))
             {
                 _logger.LogWarning("{Peer} sent bad data for {File}@{Offset} of {Game}: banned from this download", peer.Name, chunk.RelativePath, chunk.Offset, _job.Game);
-                _context.Events.Publish(new PeerBanned(_job.Game, peer.Name, peer.Id, $"sent bad data for '{chunk.RelativePath}' at {chunk.Offset}: {error.Message}"));
+                _events.Publish(new PeerBanned(_job.Game, peer.Name, peer.Id, $"sent bad data for '{chunk.RelativePath}' at {chunk.Offset}: {error.Message}"));
             }
 
             peer.Banned = true;
@@ -314,8 +325,8 @@ internal sealed class ChunkScheduler
         else
         {
             peer.ConsecutiveFailures++;
-            _context.Liveness.Suspect(peer.Id); // a dead peer is then pruned in a few pings, not after its quiet time
-            var gone = _context.Connector.Find(peer.Id) is null;
+            _liveness.Suspect(peer.Id); // a dead peer is then pruned in a few pings, not after its quiet time
+            var gone = _connected.Find(peer.Id) is null;
             _logger.LogInformation("{Peer} failed {File}@{Offset} of {Game} ({Error}); the chunk goes back to the plan", peer.Name, chunk.RelativePath, chunk.Offset, _job.Game, error.Message);
             if (peer.Active && (gone || peer.ConsecutiveFailures >= FailuresBeforeRemoval))
             {
@@ -323,11 +334,11 @@ internal sealed class ChunkScheduler
             }
         }
 
-        var limit = (_context.Options.MaxRetryCount + 1) * Math.Max(1, _peers.Count);
+        var limit = (_options.MaxRetryCount + 1) * Math.Max(1, _peers.Count);
         if (_failures[index] > limit)
         {
             var failing = _failures.Count(f => f > limit);
-            throw new IOException($"{failing} chunks still failing after {_context.Options.MaxRetryCount} retries per peer{BannedSuffix()}; last error: {error.Message}");
+            throw new IOException($"{failing} chunks still failing after {_options.MaxRetryCount} retries per peer{BannedSuffix()}; last error: {error.Message}");
         }
     }
 
@@ -360,7 +371,7 @@ internal sealed class ChunkScheduler
         peer.Served += chunk.Length;
         _job.BytesByPeer.AddOrUpdate(peer.Id, chunk.Length, (_, n) => n + chunk.Length);
         _job.RateByPeer[peer.Id] = peer.MeanRate();
-        _context.Events.Publish(new ChunkCompleted(_job.Game, chunk.RelativePath, chunk.Offset, chunk.Length, peer.Name, peer.Id));
+        _events.Publish(new ChunkCompleted(_job.Game, chunk.RelativePath, chunk.Offset, chunk.Length, peer.Name, peer.Id));
     }
 
     /// <summary>Copies a winning extra copy from its side file into the staged file, verifying it again on the way.</summary>
@@ -496,9 +507,9 @@ internal sealed class ChunkScheduler
             }
         }
 
-        foreach (var offer in _context.PeerGameDb.PeersWithLatest(_job.Game))
+        foreach (var offer in _peerGameDb.PeersWithLatest(_job.Game))
         {
-            if (_context.Connector.Find(offer.PeerId) is not { } client || _job.Banned.ContainsKey(offer.PeerId))
+            if (_connected.Find(offer.PeerId) is not { } client || _job.Banned.ContainsKey(offer.PeerId))
             {
                 continue;
             }
@@ -575,7 +586,7 @@ internal sealed class ChunkScheduler
             {
                 _plan.PeerGained(peer.Id, gained);
             }
-            else if (Stopwatch.GetElapsedTime(peer.RemovedAt) >= peer.Backoff && _context.Connector.Find(peer.Id) is { } client)
+            else if (Stopwatch.GetElapsedTime(peer.RemovedAt) >= peer.Backoff && _connected.Find(peer.Id) is { } client)
             {
                 peer.Client = client;
                 peer.Active = true;

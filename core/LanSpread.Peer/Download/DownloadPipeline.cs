@@ -39,27 +39,59 @@ internal sealed class DownloadPipeline
     private const int BufferSize = 1024 * 1024;
     private const int MaxSentinelBytes = 64 * 1024;
 
-    private readonly RuntimeContext _context;
+    private readonly PeerRuntimeOptions _options;
+    private readonly LocalLibrary _library;
+    private readonly OperationTracker _operations;
+    private readonly PeerGameDB _peerGameDb;
+    private readonly IConnectedPeers _connected;
+    private readonly PeerLiveness _liveness;
+    private readonly Swarm.PartialDownloads _partials;
+    private readonly IChunkPlanner _planner;
+    private readonly IReadOnlySet<PeerId> _trustedPeers;
+    private readonly EventBus _events;
+    private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, DownloadJob> _jobs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ChosenContent> _chosen = new(StringComparer.Ordinal);
 
-    public DownloadPipeline(RuntimeContext context)
+    /// <param name="options">Download and swarming settings.</param>
+    /// <param name="library">The local games (roots, rescans, the revision announced).</param>
+    /// <param name="operations">The per-game claim.</param>
+    /// <param name="peerGameDb">What peers offer.</param>
+    /// <param name="connected">The joined peers.</param>
+    /// <param name="liveness">Told about failing peers (by the scheduler).</param>
+    /// <param name="partials">Downloads served to other peers while they run.</param>
+    /// <param name="planner">Plans each download's chunks.</param>
+    /// <param name="trustedPeers">When not empty, the only peers swarming asks.</param>
+    /// <param name="events">Download events.</param>
+    /// <param name="loggerFactory">Logs for the pipeline and its swarm trackers.</param>
+    public DownloadPipeline(PeerRuntimeOptions options, LocalLibrary library, OperationTracker operations, PeerGameDB peerGameDb, IConnectedPeers connected, PeerLiveness liveness,
+        Swarm.PartialDownloads partials, IChunkPlanner planner, IReadOnlySet<PeerId> trustedPeers, EventBus events, ILoggerFactory loggerFactory)
     {
-        _context = context;
-        _logger = context.LoggerFactory.CreateLogger<DownloadPipeline>();
+        _options = options;
+        _library = library;
+        _operations = operations;
+        _peerGameDb = peerGameDb;
+        _connected = connected;
+        _liveness = liveness;
+        _partials = partials;
+        _planner = planner;
+        _trustedPeers = trustedPeers;
+        _events = events;
+        _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger<DownloadPipeline>();
     }
 
     /// <summary>Asks the peers with the latest version for the game's details (GetGame and FetchLatestFromPeers) and settles on one manifest.</summary>
     public async Task FetchDetailsAsync(string game, CancellationToken cancellationToken)
     {
-        var db = _context.PeerGameDb;
+        var db = _peerGameDb;
         // Each pass skips the peers whose details disagree with what they announce; the next pass then
         // sees the latest version among the honest ones.
         for (var pass = 0; pass < 8; pass++)
         {
             var version = db.LatestVersion(game);
-            var peers = db.PeersWithLatest(game).Select(p => _context.Connector.Find(p.PeerId)).OfType<PeerClient>().ToList();
+            var peers = db.PeersWithLatest(game).Select(p => _connected.Find(p.PeerId)).OfType<PeerClient>().ToList();
             if (version is null || peers.Count == 0)
             {
                 break;
@@ -83,7 +115,7 @@ internal sealed class DownloadPipeline
             var chosen = groups[0].ToList();
             foreach (var other in groups.Skip(1).SelectMany(g => g))
             {
-                _context.Events.Publish(new PeerSkipped(game, other.Peer.Name, other.Peer.Id,
+                _events.Publish(new PeerSkipped(game, other.Peer.Name, other.Peer.Id,
                     $"its manifest of version {version} ({ManifestCodec.Abbreviate(other.Details!.Manifest?.Digest)}) differs from the one {chosen.Count} peer(s) agree on ({ManifestCodec.Abbreviate(groups[0].Key)})"));
             }
 
@@ -98,11 +130,11 @@ internal sealed class DownloadPipeline
                 .Select(g => g.First())
                 .OrderBy(f => f.RelativePath, StringComparer.Ordinal)
                 .ToList();
-            _context.Events.Publish(new GotGameFiles(game, version, files, chosen.Select(a => a.Peer.Ref).ToList(), details.Manifest?.Digest));
+            _events.Publish(new GotGameFiles(game, version, files, chosen.Select(a => a.Peer.Ref).ToList(), details.Manifest?.Digest));
             return;
         }
 
-        _context.Events.Publish(new NoPeersHaveGame(game));
+        _events.Publish(new NoPeersHaveGame(game));
     }
 
     /// <summary>
@@ -128,7 +160,7 @@ internal sealed class DownloadPipeline
         {
             problem = $"it announces version {version} but its details say '{details.Version}'";
         }
-        else if (ManifestCodec.Validate(details.Manifest, version, _context.Library.RootOf(game)) is { } invalid)
+        else if (ManifestCodec.Validate(details.Manifest, version, _library.RootOf(game)) is { } invalid)
         {
             problem = $"invalid manifest: {invalid}";
         }
@@ -155,13 +187,13 @@ internal sealed class DownloadPipeline
 
         if (problem is null)
         {
-            _context.PeerGameDb.SetFiles(peer.Id, details);
+            _peerGameDb.SetFiles(peer.Id, details);
             return (peer, details, sentinel, false);
         }
 
         _logger.LogWarning("{Peer} is skipped for {Game}: {Problem}", peer.Name, game, problem);
-        _context.PeerGameDb.Skip(peer.Id, game, problem);
-        _context.Events.Publish(new PeerSkipped(game, peer.Name, peer.Id, problem));
+        _peerGameDb.Skip(peer.Id, game, problem);
+        _events.Publish(new PeerSkipped(game, peer.Name, peer.Id, problem));
         return (peer, null, null, true);
     }
 
@@ -192,16 +224,16 @@ internal sealed class DownloadPipeline
             await job.Finished.Task.WaitAsync(cancellationToken);
         }
 
-        using var claim = _context.Operations.TryBegin(game, OperationTracker.Download);
+        using var claim = _operations.TryBegin(game, OperationTracker.Download);
         if (claim is null)
         {
-            _context.Events.Publish(new CommandFailed(nameof(Core.Commands.DiscardDownload), $"a {_context.Operations.RunningOperation(game)} of '{game}' is running"));
+            _events.Publish(new CommandFailed(nameof(Core.Commands.DiscardDownload), $"a {_operations.RunningOperation(game)} of '{game}' is running"));
             return;
         }
 
-        var root = _context.Library.RootOf(game);
+        var root = _library.RootOf(game);
         var bytes = DeletePartial(root);
-        _context.Events.Publish(new DownloadDiscarded(game, bytes));
+        _events.Publish(new DownloadDiscarded(game, bytes));
     }
 
     private static long DeletePartial(string root)
@@ -229,22 +261,22 @@ internal sealed class DownloadPipeline
         // host that reacts to it at once (a retry, a downgrade, a second cancel) meets an idle game, not a
         // "download is running" left over from the one that just ended.
         var (install, ending) = await RunDownloadAsync(game, files, allowDowngrade, onStaged, cancellationToken);
-        _context.Events.Publish(ending);
+        _events.Publish(ending);
         return install;
     }
 
     /// <summary><see cref="DownloadAsync"/> up to its ending event, which it returns (with whether an install should follow) instead of publishing it.</summary>
     private async Task<(bool Install, PeerEvent Ending)> RunDownloadAsync(string game, IReadOnlyList<GameFileDescription> files, bool allowDowngrade, Action<StagedDownload>? onStaged, CancellationToken cancellationToken)
     {
-        using var claim = _context.Operations.TryBegin(game, OperationTracker.Download);
+        using var claim = _operations.TryBegin(game, OperationTracker.Download);
         if (claim is null)
         {
-            var running = _context.Operations.RunningOperation(game);
+            var running = _operations.RunningOperation(game);
             return (false, new DownloadGameFilesFailed(game, $"a {running} of '{game}' is already running; wait for it or cancel it"));
         }
 
         // Resolved against this peer's own root too, so a symlink in it cannot redirect a write outside.
-        var root = _context.Library.RootOf(game);
+        var root = _library.RootOf(game);
         var invalid = files.FirstOrDefault(f => !GamePathResolver.TryResolve(root, f.RelativePath, out _, out _) || f.Size < 0);
         if (invalid is not null)
         {
@@ -264,15 +296,15 @@ internal sealed class DownloadPipeline
             return (false, new DownloadGameFilesFailed(game, $"refusing the manifest: {refused}"));
         }
 
-        _context.Library.RescanGame(game); // this root's chunks as they are now (cached by size and mtime)
-        var local = _context.Library.Find(game);
+        _library.RescanGame(game); // this root's chunks as they are now (cached by size and mtime)
+        var local = _library.Find(game);
         if (local?.Game.Version is { } held && local.Game.IsDownloaded && GameVersion.Compare(held, version) > 0 && !allowDowngrade)
         {
             return (false, new DownloadGameFilesFailed(game,
                 $"version {held} here is newer than version {version} offered by the peers; not downgrading (pass --allow-downgrade to replace it)"));
         }
 
-        _context.Library.BumpRevision(); // peers drop this game from what we announce while it downloads
+        _library.BumpRevision(); // peers drop this game from what we announce while it downloads
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var job = new DownloadJob(game, root, manifest.Files.Where(f => f.RelativePath != GameRootLayout.VersionFile).Sum(f => f.Size), cancellation);
         _jobs[game] = job;
@@ -287,12 +319,12 @@ internal sealed class DownloadPipeline
             var work = Prepare(job, manifest, local);
             if (work.Staged.Count == 0 && work.SentinelInPlace && local?.Game.IsDownloaded == true)
             {
-                var installing = !local.Game.IsInstalled && _context.Options.InstallAfterDownload;
+                var installing = !local.Game.IsInstalled && _options.InstallAfterDownload;
                 _logger.LogInformation("{Game} {Version} is already up to date", game, version);
                 return (!local.Game.IsInstalled, new GameUpToDate(game, version, installing));
             }
 
-            var peers = chosen.Peers.Where(p => _context.Connector.Find(p.Id) is not null).ToList();
+            var peers = chosen.Peers.Where(p => _connected.Find(p.Id) is not null).ToList();
             var staging = Path.Combine(root, GameRootLayout.PartialDirectory);
             Directory.CreateDirectory(staging);
             foreach (var directory in files.Where(f => f.IsDirectory))
@@ -301,21 +333,21 @@ internal sealed class DownloadPipeline
             }
 
             PreSize(staging, work.Staged);
-            record = ProgressRecord.Open(root, staging, manifest.Digest, work.Resumed, _context.Options.ProgressBatchBytes, _context.Options.ProgressBatchInterval);
+            record = ProgressRecord.Open(root, staging, manifest.Digest, work.Resumed, _options.ProgressBatchBytes, _options.ProgressBatchInterval);
             job.Record = record;
             CopyLocalChunks(job, work.LocalCopies, staging);
             var toFetch = work.ToFetch.Where(c => !job.Copied.Contains((c.RelativePath, c.Offset))).ToList();
             job.Availability = Held(game, manifest, work, toFetch);
-            if (_context.Options.Swarming)
+            if (_options.Swarming)
             {
-                _context.Partials.Register(job.Availability); // other peers may fetch what is verified here from now on
+                _partials.Register(job.Availability); // other peers may fetch what is verified here from now on
             }
             if (toFetch.Count > 0 && peers.Count == 0)
             {
                 throw new IOException("every peer with this manifest is gone; the verified chunks are kept for a later download");
             }
 
-            _context.Events.Publish(new DownloadGameFilesBegin(game, version, job.TotalBytes, peers.Select(p => p.Ref).ToList(), Interlocked.Read(ref job.BytesDone), manifest.Digest));
+            _events.Publish(new DownloadGameFilesBegin(game, version, job.TotalBytes, peers.Select(p => p.Ref).ToList(), Interlocked.Read(ref job.BytesDone), manifest.Digest));
             progress = ReportProgressAsync(job, progressStop.Token);
             if (onStaged is not null)
             {
@@ -329,7 +361,7 @@ internal sealed class DownloadPipeline
             // The sentinel last: only now do the files on disk form this version.
             var content = chosen.Sentinel ?? await FetchSentinelAsync(game, manifest, peers, cancellation.Token);
             committing = true;
-            _context.Partials.Unregister(job.Availability); // before the staged files move
+            _partials.Unregister(job.Availability); // before the staged files move
             sentinel.Park();
             void MoveIntoPlace()
             {
@@ -354,11 +386,11 @@ internal sealed class DownloadPipeline
             record = null;
             DeletePartial(root);
             sentinel.Commit(content);
-            _context.Library.Remember(game, manifest.Files);
+            _library.Remember(game, manifest.Files);
             await progressStop.CancelAsync();
             await progress;
-            _context.Events.Publish(new DownloadProgress(game, job.TotalBytes, job.TotalBytes, 0));
-            var byPeer = job.BytesByPeer.Select(kv => new PeerBytes(_context.PeerGameDb.NameOf(kv.Key) ?? kv.Key.Abbreviated, kv.Key, kv.Value, job.RateByPeer.GetValueOrDefault(kv.Key)))
+            _events.Publish(new DownloadProgress(game, job.TotalBytes, job.TotalBytes, 0));
+            var byPeer = job.BytesByPeer.Select(kv => new PeerBytes(_peerGameDb.NameOf(kv.Key) ?? kv.Key.Abbreviated, kv.Key, kv.Value, job.RateByPeer.GetValueOrDefault(kv.Key)))
                 .OrderByDescending(p => p.Bytes).ToList();
             _logger.LogInformation("Downloaded {Game} {Version}: {Fetched} bytes fetched, {Total} total in {Seconds:0.00}s", game, version, byPeer.Sum(p => p.Bytes), job.TotalBytes, stopwatch.Elapsed.TotalSeconds);
             return (true, new DownloadGameFilesFinished(game, version, byPeer, stopwatch.Elapsed.TotalSeconds));
@@ -396,7 +428,7 @@ internal sealed class DownloadPipeline
 
             if (job.Availability is not null)
             {
-                _context.Partials.Unregister(job.Availability);
+                _partials.Unregister(job.Availability);
             }
 
             _jobs.TryRemove(game, out _);
@@ -446,14 +478,14 @@ internal sealed class DownloadPipeline
     /// <summary>The manifest a GetGame settled on, or the one most peers with the latest version gave before.</summary>
     private ChosenContent? Choose(string game)
     {
-        var version = _context.PeerGameDb.LatestVersion(game);
+        var version = _peerGameDb.LatestVersion(game);
         if (_chosen.TryGetValue(game, out var chosen) && chosen.Manifest.Version == version)
         {
             return chosen;
         }
 
-        var offers = _context.PeerGameDb.PeersWithLatest(game)
-            .Select(p => (Peer: _context.Connector.Find(p.PeerId), Details: _context.PeerGameDb.FilesOf(p.PeerId, game)))
+        var offers = _peerGameDb.PeersWithLatest(game)
+            .Select(p => (Peer: _connected.Find(p.PeerId), Details: _peerGameDb.FilesOf(p.PeerId, game)))
             .Where(x => x.Peer is not null && x.Details?.Manifest is not null && x.Details.Version == version)
             .GroupBy(x => x.Details!.Manifest!.Digest)
             .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
@@ -673,21 +705,23 @@ internal sealed class DownloadPipeline
     private async Task FetchAllAsync(DownloadJob job, GameManifest manifest, List<FileChunk> chunks, List<PeerClient> peers, CancellationToken cancellationToken)
     {
         // Swarming: partial holders of this manifest (and complete ones the listings have not shown yet) join as they are found.
-        await using var swarm = _context.Options.Swarming && chunks.Count > 0
-            ? new Swarm.SwarmFeed(_context, job.Game, manifest, chunks, job.Banned.ContainsKey, cancellationToken)
+        await using var swarm = _options.Swarming && chunks.Count > 0
+            ? new Swarm.SwarmFeed(
+                (joined, gained) => new Swarm.SwarmTracker(_options, _connected, _trustedPeers, _peerGameDb, _loggerFactory.CreateLogger<Swarm.SwarmTracker>(), job.Game, manifest, joined, gained, job.Banned.ContainsKey),
+                manifest, chunks, cancellationToken)
             : null;
-        await new ChunkScheduler(_context, job, _logger, chunks, peers, (peer, ct) => OffersAsync(peer, job.Game, manifest, ct), swarm).RunAsync(cancellationToken);
+        await new ChunkScheduler(_planner, _options, _events, _peerGameDb, _connected, _liveness, job, _logger, chunks, peers, (peer, ct) => OffersAsync(peer, job.Game, manifest, ct), swarm).RunAsync(cancellationToken);
     }
 
     /// <summary>Whether a peer that showed up during a download offers the manifest being fetched (checked as in GetGame).</summary>
     private async Task<bool> OffersAsync(PeerClient peer, string game, GameManifest manifest, CancellationToken cancellationToken)
     {
-        if (_context.PeerGameDb.LatestVersion(game) != manifest.Version)
+        if (_peerGameDb.LatestVersion(game) != manifest.Version)
         {
             return false; // the peers now announce another version: not the one being fetched
         }
 
-        var known = _context.PeerGameDb.FilesOf(peer.Id, game);
+        var known = _peerGameDb.FilesOf(peer.Id, game);
         if (known?.Manifest?.Digest == manifest.Digest && known.Version == manifest.Version)
         {
             return true;
@@ -706,7 +740,7 @@ internal sealed class DownloadPipeline
         }
 
         Exception? last = null;
-        foreach (var peer in peers.Where(p => _context.Connector.Find(p.Id) is not null))
+        foreach (var peer in peers.Where(p => _connected.Find(p.Id) is not null))
         {
             try
             {
@@ -730,11 +764,11 @@ internal sealed class DownloadPipeline
     /// <summary>Who holds this download's version (connected peers, complete or partial) and what each served so far: "3 peers, 2 partial".</summary>
     private (int Peers, int Partial, IReadOnlyList<PeerBytes> BytesByPeer) SwarmOf(DownloadJob job)
     {
-        var holders = job.Availability is null ? [] : _context.PeerGameDb.Holders(job.Game, job.Availability.Manifest.Digest)
-            .Where(h => _context.Connector.Find(h.Peer.PeerId) is not null).ToList();
+        var holders = job.Availability is null ? [] : _peerGameDb.Holders(job.Game, job.Availability.Manifest.Digest)
+            .Where(h => _connected.Find(h.Peer.PeerId) is not null).ToList();
         var ids = holders.Select(h => h.Peer.PeerId).Concat(job.BytesByPeer.Keys).Where(id => !job.Banned.ContainsKey(id)).ToHashSet();
         var partial = holders.Count(h => !h.Availability.Complete && ids.Contains(h.Peer.PeerId));
-        var byPeer = job.BytesByPeer.Select(kv => new PeerBytes(_context.PeerGameDb.NameOf(kv.Key) ?? kv.Key.Abbreviated, kv.Key, kv.Value))
+        var byPeer = job.BytesByPeer.Select(kv => new PeerBytes(_peerGameDb.NameOf(kv.Key) ?? kv.Key.Abbreviated, kv.Key, kv.Value))
             .OrderByDescending(p => p.Bytes).ToList();
         return (ids.Count, partial, byPeer);
     }
@@ -753,7 +787,7 @@ internal sealed class DownloadPipeline
                 var rate = (done - last) / Math.Max(0.001, Stopwatch.GetElapsedTime(lastTime, now).TotalSeconds);
                 (last, lastTime) = (done, now);
                 var (peers, partial, byPeer) = SwarmOf(job);
-                _context.Events.Publish(new DownloadProgress(job.Game, done, job.TotalBytes, Math.Max(0, rate), peers, partial, byPeer));
+                _events.Publish(new DownloadProgress(job.Game, done, job.TotalBytes, Math.Max(0, rate), peers, partial, byPeer));
             }
         }
         catch (OperationCanceledException)

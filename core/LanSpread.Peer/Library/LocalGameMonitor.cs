@@ -14,7 +14,11 @@ namespace LanSpread.Peer.Library;
 /// </summary>
 internal sealed class LocalGameMonitor : IDisposable
 {
-    private readonly RuntimeContext _context;
+    private readonly PeerRuntimeOptions _options;
+    private readonly LocalLibrary _library;
+    private readonly OperationTracker _operations;
+    private readonly EventBus _events;
+    private readonly LibraryPublisher _publisher;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, Timer> _debounce = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _held = new(StringComparer.Ordinal);
@@ -22,11 +26,15 @@ internal sealed class LocalGameMonitor : IDisposable
     private readonly Lock _gate = new();
     private FileSystemWatcher? _directoryWatcher;
 
-    public LocalGameMonitor(RuntimeContext context)
+    public LocalGameMonitor(PeerRuntimeOptions options, LocalLibrary library, OperationTracker operations, EventBus events, LibraryPublisher publisher, ILogger<LocalGameMonitor> logger)
     {
-        _context = context;
-        _logger = context.LoggerFactory.CreateLogger<LocalGameMonitor>();
-        _context.Operations.Ended += OnOperationEnded;
+        _options = options;
+        _library = library;
+        _operations = operations;
+        _events = events;
+        _publisher = publisher;
+        _logger = logger;
+        _operations.Ended += OnOperationEnded;
     }
 
     /// <summary>How many full scans ran (initial, fallback and after watcher errors).</summary>
@@ -35,7 +43,7 @@ internal sealed class LocalGameMonitor : IDisposable
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         Watch();
-        using var timer = new PeriodicTimer(_context.Options.FallbackScanInterval);
+        using var timer = new PeriodicTimer(_options.FallbackScanInterval);
         while (await timer.WaitForNextTickAsync(cancellationToken))
         {
             FullScan("fallback interval");
@@ -48,7 +56,7 @@ internal sealed class LocalGameMonitor : IDisposable
         lock (_gate)
         {
             DisposeWatchers();
-            var directory = _context.Library.GameDirectory;
+            var directory = _library.GameDirectory;
             _directoryWatcher = NewWatcher(directory, root: null);
             foreach (var root in Directory.EnumerateDirectories(directory))
             {
@@ -62,15 +70,15 @@ internal sealed class LocalGameMonitor : IDisposable
     {
         FullScans++;
         _logger.LogDebug("Full library scan ({Reason})", reason);
-        var directory = _context.Library.GameDirectory;
-        var ids = _context.Library.Snapshot().Games.Keys.ToHashSet(StringComparer.Ordinal);
+        var directory = _library.GameDirectory;
+        var ids = _library.Snapshot().Games.Keys.ToHashSet(StringComparer.Ordinal);
         try
         {
             ids.UnionWith(Directory.EnumerateDirectories(directory).Select(Path.GetFileName).OfType<string>().Where(LibraryScanner.IsValidGameId));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            _context.Events.Publish(new Core.Events.RuntimeFailed("monitor", $"cannot read the game directory: {ex.Message}"));
+            _events.Publish(new Core.Events.RuntimeFailed("monitor", $"cannot read the game directory: {ex.Message}"));
         }
 
         var changed = false;
@@ -88,13 +96,13 @@ internal sealed class LocalGameMonitor : IDisposable
 
         if (changed)
         {
-            _context.PublishLocalChange();
+            _publisher.PublishLocalChange();
         }
     }
 
     public void Dispose()
     {
-        _context.Operations.Ended -= OnOperationEnded;
+        _operations.Ended -= OnOperationEnded;
         lock (_gate)
         {
             DisposeWatchers();
@@ -153,7 +161,7 @@ internal sealed class LocalGameMonitor : IDisposable
 
         try
         {
-            _rootWatchers[id] = NewWatcher(Path.Combine(_context.Library.GameDirectory, id), id);
+            _rootWatchers[id] = NewWatcher(Path.Combine(_library.GameDirectory, id), id);
         }
         catch (Exception ex) when (ex is ArgumentException or IOException or UnauthorizedAccessException)
         {
@@ -169,7 +177,7 @@ internal sealed class LocalGameMonitor : IDisposable
         }
 
         var timer = _debounce.GetOrAdd(name, id => new Timer(_ => OnQuiet(id)));
-        timer.Change(_context.Options.RescanDebounce, Timeout.InfiniteTimeSpan);
+        timer.Change(_options.RescanDebounce, Timeout.InfiniteTimeSpan);
     }
 
     private void OnQuiet(string id)
@@ -178,7 +186,7 @@ internal sealed class LocalGameMonitor : IDisposable
         {
             lock (_gate)
             {
-                var root = Path.Combine(_context.Library.GameDirectory, id);
+                var root = Path.Combine(_library.GameDirectory, id);
                 if (Directory.Exists(root))
                 {
                     AttachRoot(id);
@@ -191,7 +199,7 @@ internal sealed class LocalGameMonitor : IDisposable
 
             if (RescanOrHold(id))
             {
-                _context.PublishLocalChange();
+                _publisher.PublishLocalChange();
             }
         }
         catch (Exception ex)
@@ -202,21 +210,21 @@ internal sealed class LocalGameMonitor : IDisposable
 
     private bool RescanOrHold(string id)
     {
-        if (_context.Operations.IsBusy(id))
+        if (_operations.IsBusy(id))
         {
             _held[id] = 0;
             return false;
         }
 
-        return _context.Library.RescanGame(id, deferHashing: true);
+        return _library.RescanGame(id, deferHashing: true);
     }
 
     private void OnOperationEnded(string id)
     {
         _held.TryRemove(id, out _);
-        if (_context.Library.RescanGame(id, deferHashing: true))
+        if (_library.RescanGame(id, deferHashing: true))
         {
-            _context.PublishLocalChange();
+            _publisher.PublishLocalChange();
         }
     }
 

@@ -3,6 +3,9 @@ using System.Net;
 using LanSpread.Core.Discovery;
 using LanSpread.Core.Events;
 using LanSpread.Core.Model;
+using LanSpread.Core.Transport;
+using LanSpread.Peer.Identity;
+using LanSpread.Peer.Library;
 using LanSpread.Peer.Runtime;
 using Microsoft.Extensions.Logging;
 
@@ -17,9 +20,17 @@ namespace LanSpread.Peer.Peers;
 /// announces only at start and then stays silent for our known-answer queries (avahi, RFC 6762 §7.1)
 /// reports it once, so a server that was not listening yet at that moment would otherwise never be joined.
 /// </summary>
-internal sealed class PeerConnector : IDiscoveryObserver, IAsyncDisposable
+internal sealed class PeerConnector : IDiscoveryObserver, IConnectedPeers, IAsyncDisposable
 {
-    private readonly RuntimeContext _context;
+    private readonly ITransport _transport;
+    private readonly TransportCredentials _credentials;
+    private readonly PeerGameDB _peerGameDb;
+    private readonly EventBus _events;
+    private readonly LibraryPublisher _publisher;
+    private readonly PeerLiveness _liveness;
+    private readonly KnownPeers? _knownPeers;
+    private readonly IReadOnlySet<PeerId> _trustedPeers;
+    private readonly CancellationToken _stopping;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<PeerId, PeerClient> _clients = new();
     private readonly ConcurrentDictionary<string, byte> _connecting = new(StringComparer.Ordinal);
@@ -30,10 +41,29 @@ internal sealed class PeerConnector : IDiscoveryObserver, IAsyncDisposable
     // The latest sighting of every peer discovery reports by id and has not reported gone: what a retry dials.
     private readonly ConcurrentDictionary<PeerId, DiscoveredPeer> _sightings = new();
 
-    public PeerConnector(RuntimeContext context)
+    /// <param name="transport">Dials peers.</param>
+    /// <param name="credentials">This peer's identity (a sighting of ourselves is ignored).</param>
+    /// <param name="peerGameDb">Where joined peers and their games are recorded.</param>
+    /// <param name="events">Peer found/lost/identity events.</param>
+    /// <param name="publisher">Publishes the merged library when a peer's games change.</param>
+    /// <param name="liveness">Forgets a removed peer.</param>
+    /// <param name="knownPeers">Peers remembered across restarts (identity-change warnings); null in component tests.</param>
+    /// <param name="trustedPeers">When not empty, the only peers joined.</param>
+    /// <param name="logger">The log.</param>
+    /// <param name="stopping">Stops the joining tasks with the runtime.</param>
+    public PeerConnector(ITransport transport, TransportCredentials credentials, PeerGameDB peerGameDb, EventBus events, LibraryPublisher publisher,
+        PeerLiveness liveness, KnownPeers? knownPeers, IReadOnlySet<PeerId> trustedPeers, ILogger<PeerConnector> logger, CancellationToken stopping)
     {
-        _context = context;
-        _logger = context.LoggerFactory.CreateLogger<PeerConnector>();
+        _transport = transport;
+        _credentials = credentials;
+        _peerGameDb = peerGameDb;
+        _events = events;
+        _publisher = publisher;
+        _liveness = liveness;
+        _knownPeers = knownPeers;
+        _trustedPeers = trustedPeers;
+        _stopping = stopping;
+        _logger = logger;
     }
 
     public IReadOnlyCollection<PeerClient> Clients => _clients.Values.ToList();
@@ -49,12 +79,12 @@ internal sealed class PeerConnector : IDiscoveryObserver, IAsyncDisposable
     public void OnPeerFound(DiscoveredPeer peer)
     {
         ArgumentNullException.ThrowIfNull(peer);
-        if (peer.PeerId is { } seen && seen != _context.Credentials.PeerId)
+        if (peer.PeerId is { } seen && seen != _credentials.PeerId)
         {
             _sightings[seen] = peer;
         }
 
-        if (peer.PeerId is { } id && (id == _context.Credentials.PeerId || _clients.ContainsKey(id) || _untrusted.ContainsKey(id)))
+        if (peer.PeerId is { } id && (id == _credentials.PeerId || _clients.ContainsKey(id) || _untrusted.ContainsKey(id)))
         {
             return;
         }
@@ -102,15 +132,15 @@ internal sealed class PeerConnector : IDiscoveryObserver, IAsyncDisposable
 
         _revisions.TryRemove(peerId, out _);
         _refreshing.TryRemove(peerId, out _);
-        _context.Liveness.Forget(peerId);
+        _liveness.Forget(peerId);
         await client.DisposeAsync();
-        var removed = _context.PeerGameDb.Remove(peerId, out var address);
+        var removed = _peerGameDb.Remove(peerId, out var address);
         if (removed is not null)
         {
             _logger.LogInformation("Peer {Name} ({Id}) lost: {Reason}", removed.Name, peerId.Abbreviated, reason);
-            _context.Events.Publish(new PeerLost(removed.Name, peerId, address, reason));
-            _context.Events.Publish(new PeerCountChanged(_context.PeerGameDb.Count));
-            _context.PublishSnapshot();
+            _events.Publish(new PeerLost(removed.Name, peerId, address, reason));
+            _events.Publish(new PeerCountChanged(_peerGameDb.Count));
+            _publisher.PublishSnapshot();
         }
     }
 
@@ -153,13 +183,13 @@ internal sealed class PeerConnector : IDiscoveryObserver, IAsyncDisposable
             var list = await client.ListGamesAsync(since, cancellationToken);
             var games = ValidGames(client, list.Games);
             var changed = list.Delta
-                ? _context.PeerGameDb.ApplyDelta(client.Id, games, list.Removed)
-                : _context.PeerGameDb.SetGames(client.Id, games);
-            _context.PeerGameDb.SetHashing(client.Id, list.Hashing);
+                ? _peerGameDb.ApplyDelta(client.Id, games, list.Removed)
+                : _peerGameDb.SetGames(client.Id, games);
+            _peerGameDb.SetHashing(client.Id, list.Hashing);
             _revisions[client.Id] = list.Revision;
             if (changed)
             {
-                _context.PublishSnapshot();
+                _publisher.PublishSnapshot();
             }
         }
         finally
@@ -195,13 +225,13 @@ internal sealed class PeerConnector : IDiscoveryObserver, IAsyncDisposable
     /// </summary>
     private bool Admit(PeerClient client, IPEndPoint endPoint)
     {
-        var trusted = _context.TrustedPeers.Count == 0 || _context.TrustedPeers.Contains(client.Id);
-        var conflicts = _context.KnownPeers?.Observe(client.Id, client.Name, endPoint.ToString(), DateTimeOffset.UtcNow) ?? [];
+        var trusted = _trustedPeers.Count == 0 || _trustedPeers.Contains(client.Id);
+        var conflicts = _knownPeers?.Observe(client.Id, client.Name, endPoint.ToString(), DateTimeOffset.UtcNow) ?? [];
         foreach (var conflict in conflicts)
         {
             _logger.LogWarning("PEER IDENTITY CHANGED: {Name} at {EndPoint} now presents id {Id}; the {Reason}. A reinstalled peer, or another machine in its place{Advice}",
-                client.Name, endPoint, client.Id, conflict.Reason, trusted && _context.TrustedPeers.Count > 0 ? " (the new id is trusted)" : _context.TrustedPeers.Count > 0 ? "; it is not trusted and will not be used" : "; use --trust-peer to download only from peers you know");
-            _context.Events.Publish(new PeerIdentityChanged(client.Name, client.Id, endPoint.ToString(), conflict.Previous, conflict.Reason, trusted && _context.TrustedPeers.Count > 0));
+                client.Name, endPoint, client.Id, conflict.Reason, trusted && _trustedPeers.Count > 0 ? " (the new id is trusted)" : _trustedPeers.Count > 0 ? "; it is not trusted and will not be used" : "; use --trust-peer to download only from peers you know");
+            _events.Publish(new PeerIdentityChanged(client.Name, client.Id, endPoint.ToString(), conflict.Previous, conflict.Reason, trusted && _trustedPeers.Count > 0));
         }
 
         if (!trusted && _untrusted.TryAdd(client.Id, 0))
@@ -225,9 +255,9 @@ internal sealed class PeerConnector : IDiscoveryObserver, IAsyncDisposable
         {
             try
             {
-                await JoinAsync(peer, firstDelay, _context.Stopping);
+                await JoinAsync(peer, firstDelay, _stopping);
             }
-            catch (OperationCanceledException) when (_context.Stopping.IsCancellationRequested)
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
             {
             }
             finally
@@ -281,9 +311,9 @@ internal sealed class PeerConnector : IDiscoveryObserver, IAsyncDisposable
             PeerClient? client = null;
             try
             {
-                var connection = await _context.Transport.ConnectAsync(endPoint, peer.PeerId, _context.Credentials, cancellationToken);
+                var connection = await _transport.ConnectAsync(endPoint, peer.PeerId, _credentials, cancellationToken);
                 client = new PeerClient(connection, peer.Name);
-                if (client.Id == _context.Credentials.PeerId)
+                if (client.Id == _credentials.PeerId)
                 {
                     await client.DisposeAsync(); // a static --peer pointing at ourselves
                     return false;
@@ -314,7 +344,7 @@ internal sealed class PeerConnector : IDiscoveryObserver, IAsyncDisposable
                 {
                     var list = await client.ListGamesAsync(since: 0, cancellationToken);
                     // One step: a peer counted before its games are set was listed with none (list --remote).
-                    isNew = _context.PeerGameDb.Join(client.Id, client.Name, address, ValidGames(client, list.Games), list.Hashing, out changed);
+                    isNew = _peerGameDb.Join(client.Id, client.Name, address, ValidGames(client, list.Games), list.Hashing, out changed);
                     _revisions[client.Id] = list.Revision;
                 }
                 finally
@@ -324,15 +354,15 @@ internal sealed class PeerConnector : IDiscoveryObserver, IAsyncDisposable
 
                 if (!isNew && changed)
                 {
-                    _context.PublishSnapshot();
+                    _publisher.PublishSnapshot();
                 }
 
                 if (isNew)
                 {
                     _logger.LogInformation("Peer {Name} ({Id}) at {Address} via {Source}", client.Name, client.Id.Abbreviated, address, peer.Source);
-                    _context.Events.Publish(new PeerDiscovered(client.Name, client.Id, address, peer.Source));
-                    _context.Events.Publish(new PeerCountChanged(_context.PeerGameDb.Count));
-                    _context.PublishSnapshot();
+                    _events.Publish(new PeerDiscovered(client.Name, client.Id, address, peer.Source));
+                    _events.Publish(new PeerCountChanged(_peerGameDb.Count));
+                    _publisher.PublishSnapshot();
                 }
 
                 return false;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using LanSpread.Core.Model;
 using LanSpread.Core.Transport;
+using LanSpread.Peer.Library;
 using LanSpread.Peer.Runtime;
 using Microsoft.Extensions.Logging;
 
@@ -23,23 +24,31 @@ namespace LanSpread.Peer.Peers;
 /// </summary>
 internal sealed class PingService
 {
-    private readonly RuntimeContext _context;
+    private readonly PeerRuntimeOptions _options;
+    private readonly TransportCredentials _credentials;
+    private readonly LocalLibrary _library;
+    private readonly PeerLiveness _liveness;
+    private readonly PeerConnector _connector;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<PeerId, State> _states = new();
     private long _announcedRevision;
 
-    public PingService(RuntimeContext context)
+    public PingService(PeerRuntimeOptions options, TransportCredentials credentials, LocalLibrary library, PeerLiveness liveness, PeerConnector connector, ILogger<PingService> logger)
     {
-        _context = context;
-        _logger = context.LoggerFactory.CreateLogger<PingService>();
-        _announcedRevision = context.Library.Revision;
+        _options = options;
+        _credentials = credentials;
+        _library = library;
+        _liveness = liveness;
+        _connector = connector;
+        _logger = logger;
+        _announcedRevision = library.Revision;
     }
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         // Ticks at half the interval so a due ping waits at most half an interval; a tick that finds
         // nothing due costs a dictionary walk and one non-blocking poll per peer.
-        var tick = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(50).Ticks, _context.Options.PingInterval.Ticks / 2));
+        var tick = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(50).Ticks, _options.PingInterval.Ticks / 2));
         using var timer = new PeriodicTimer(tick);
         while (await timer.WaitForNextTickAsync(cancellationToken))
         {
@@ -49,13 +58,13 @@ internal sealed class PingService
 
     /// <summary>Pings every peer now, whatever was heard from it (tests and explicit refreshes).</summary>
     public Task PingAllAsync(CancellationToken cancellationToken) =>
-        Task.WhenAll(_context.Connector.Clients.Select(c => PingOneAsync(c, _states.GetOrAdd(c.Id, _ => new State(_context.Options.PingInterval)), cancellationToken)));
+        Task.WhenAll(_connector.Clients.Select(c => PingOneAsync(c, _states.GetOrAdd(c.Id, _ => new State(_options.PingInterval)), cancellationToken)));
 
     private Task TickAsync(CancellationToken cancellationToken)
     {
-        var revision = _context.Library.Revision;
+        var revision = _library.Revision;
         var announce = Interlocked.Exchange(ref _announcedRevision, revision) != revision;
-        var clients = _context.Connector.Clients;
+        var clients = _connector.Clients;
         foreach (var gone in _states.Keys.Except(clients.Select(c => c.Id)))
         {
             _states.TryRemove(gone, out _);
@@ -64,7 +73,7 @@ internal sealed class PingService
         var due = new List<Task>();
         foreach (var client in clients)
         {
-            var state = _states.GetOrAdd(client.Id, _ => new State(_context.Options.PingInterval));
+            var state = _states.GetOrAdd(client.Id, _ => new State(_options.PingInterval));
             if (state.InFlight)
             {
                 continue;
@@ -85,31 +94,31 @@ internal sealed class PingService
         if (link?.CheckRemoteClosed() == true)
         {
             _logger.LogDebug("A connection to {Name} was closed by the peer; pinging it now", client.Name);
-            state.Quiet = _context.Options.PingInterval;
+            state.Quiet = _options.PingInterval;
             return true;
         }
 
-        if (_context.Liveness.TakeSuspicion(client.Id))
+        if (_liveness.TakeSuspicion(client.Id))
         {
             _logger.LogDebug("A request to {Name} failed on its link; pinging it now", client.Name);
-            state.Quiet = _context.Options.PingInterval;
+            state.Quiet = _options.PingInterval;
             return true;
         }
 
         if (state.Misses > 0)
         {
-            return state.SinceAttempt >= _context.Options.PingInterval;
+            return state.SinceAttempt >= _options.PingInterval;
         }
 
-        var heard = Min(Min(link?.SinceLastExchange, _context.Liveness.SinceHeard(client.Id)), state.SinceAttempt);
+        var heard = Min(Min(link?.SinceLastExchange, _liveness.SinceHeard(client.Id)), state.SinceAttempt);
         // One ping per pair serves both ends, so only one end keeps the pair: the one with the smaller
         // id. The other pings only when the keeper has been silent longer than its longest quiet time.
-        var keeper = string.CompareOrdinal(_context.Credentials.PeerId.Value, client.Id.Value) < 0;
-        var quiet = keeper ? state.Quiet : (Cap * 1.5) + _context.Options.PingInterval;
+        var keeper = string.CompareOrdinal(_credentials.PeerId.Value, client.Id.Value) < 0;
+        var quiet = keeper ? state.Quiet : (Cap * 1.5) + _options.PingInterval;
         return heard >= quiet * state.Jitter;
     }
 
-    private TimeSpan Cap => _context.Options.PingInterval * Math.Max(1, _context.Options.MaxPingBackoff);
+    private TimeSpan Cap => _options.PingInterval * Math.Max(1, _options.MaxPingBackoff);
 
     private static TimeSpan Min(TimeSpan? a, TimeSpan? b) =>
         a is null ? b ?? TimeSpan.MaxValue : b is null ? a.Value : a.Value < b.Value ? a.Value : b.Value;
@@ -121,22 +130,22 @@ internal sealed class PingService
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(_context.Options.PingInterval);
-            var pong = await client.PingAsync(_context.Library.Revision, timeout.Token);
+            timeout.CancelAfter(_options.PingInterval);
+            var pong = await client.PingAsync(_library.Revision, timeout.Token);
             state.Misses = 0;
             // Alive and nothing else flowed: wait longer next time, up to the cap.
             state.Quiet = state.Quiet * 2 < Cap ? state.Quiet * 2 : Cap;
-            await _context.Connector.RefreshIfChangedAsync(client, pong.Revision, timeout.Token);
+            await _connector.RefreshIfChangedAsync(client, pong.Revision, timeout.Token);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             var misses = ++state.Misses;
-            state.Quiet = _context.Options.PingInterval;
+            state.Quiet = _options.PingInterval;
             _logger.LogDebug("Ping to {Name} failed ({Misses}): {Error}", client.Name, misses, ex.Message);
-            if (misses >= _context.Options.PingMissesBeforeLost)
+            if (misses >= _options.PingMissesBeforeLost)
             {
                 _states.TryRemove(client.Id, out _);
-                await _context.Connector.PruneAsync(client.Id, $"no answer to {misses} pings ({ex.Message})");
+                await _connector.PruneAsync(client.Id, $"no answer to {misses} pings ({ex.Message})");
             }
         }
         finally

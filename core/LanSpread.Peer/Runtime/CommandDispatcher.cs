@@ -4,6 +4,7 @@ using LanSpread.Core.Events;
 using LanSpread.Core.Model;
 using LanSpread.Peer.Download;
 using LanSpread.Peer.Library;
+using LanSpread.Peer.Peers;
 using Microsoft.Extensions.Logging;
 
 namespace LanSpread.Peer.Runtime;
@@ -13,10 +14,10 @@ namespace LanSpread.Peer.Runtime;
 /// answered inline; downloads and installs run as their own tasks. Every command gets an answer: an
 /// event of its own, or <see cref="CommandFailed"/> with a reason — never silence.
 /// </summary>
-internal sealed class CommandDispatcher(RuntimeContext context, DownloadPipeline downloads, InstallCoordinator installs, LocalGameMonitor monitor)
+internal sealed class CommandDispatcher(EventBus events, PeerGameDB peerGameDb, LocalLibrary library, LibraryPublisher publisher, DownloadPipeline downloads, InstallCoordinator installs,
+    DownloadInstaller downloadInstaller, GameDownloadOrchestrator orchestrator, LocalGameMonitor monitor, ILogger<CommandDispatcher> logger)
 {
-    private readonly GameDownloadOrchestrator _orchestrator = new(context, downloads, installs);
-    private readonly ILogger _logger = context.LoggerFactory.CreateLogger<CommandDispatcher>();
+    private readonly ILogger _logger = logger;
     private readonly List<Task> _work = [];
 
     public async Task RunAsync(ChannelReader<PeerCommand> commands, CancellationToken cancellationToken)
@@ -32,7 +33,7 @@ internal sealed class CommandDispatcher(RuntimeContext context, DownloadPipeline
                 catch (Exception ex)
                 {
                     _logger.LogError(ex, "Command {Command} failed", command.GetType().Name);
-                    context.Events.Publish(new CommandFailed(command.GetType().Name, ex.Message));
+                    events.Publish(new CommandFailed(command.GetType().Name, ex.Message));
                 }
             }
         }
@@ -54,17 +55,17 @@ internal sealed class CommandDispatcher(RuntimeContext context, DownloadPipeline
         // A game id becomes a directory name: one that breaks the rule never reaches the pipelines.
         if (GameIdOf(command) is { } id && GameId.Problem(id) is { } problem)
         {
-            context.Events.Publish(new CommandFailed(command.GetType().Name, $"'{GameId.Printable(id)}' is not a game id: {problem}"));
+            events.Publish(new CommandFailed(command.GetType().Name, $"'{GameId.Printable(id)}' is not a game id: {problem}"));
             return;
         }
 
         switch (command)
         {
             case ListGames:
-                context.PublishSnapshot();
+                publisher.PublishSnapshot();
                 break;
             case GetPeerCount:
-                context.Events.Publish(new PeerCountChanged(context.PeerGameDb.Count));
+                events.Publish(new PeerCountChanged(peerGameDb.Count));
                 break;
             case GetGame get:
                 Run(() => downloads.FetchDetailsAsync(get.Id, cancellationToken));
@@ -73,16 +74,16 @@ internal sealed class CommandDispatcher(RuntimeContext context, DownloadPipeline
                 Run(() => downloads.FetchDetailsAsync(fetch.Id, cancellationToken));
                 break;
             case DownloadGame game:
-                Run(() => _orchestrator.RunAsync(game, cancellationToken));
+                Run(() => orchestrator.RunAsync(game, cancellationToken));
                 break;
             case DownloadGameFiles download:
-                Run(() => StreamingInstall.DownloadAndInstallAsync(context, installs,
+                Run(() => downloadInstaller.RunAsync(
                     onStaged => downloads.DownloadAsync(download.Id, download.Files, download.AllowDowngrade, cancellationToken, onStaged), download.Id, cancellationToken));
                 break;
             case CancelDownload cancel:
                 if (!downloads.Cancel(cancel.Id, "cancelled by the user"))
                 {
-                    context.Events.Publish(new CommandFailed(nameof(CancelDownload), $"no download of '{cancel.Id}' is running"));
+                    events.Publish(new CommandFailed(nameof(CancelDownload), $"no download of '{cancel.Id}' is running"));
                 }
 
                 break;
@@ -98,20 +99,20 @@ internal sealed class CommandDispatcher(RuntimeContext context, DownloadPipeline
             case SetGameDir set:
                 try
                 {
-                    context.Library.SetGameDirectory(set.Path);
+                    library.SetGameDirectory(set.Path);
                 }
                 catch (ArgumentException ex)
                 {
-                    context.Events.Publish(new CommandFailed(nameof(SetGameDir), ex.Message));
+                    events.Publish(new CommandFailed(nameof(SetGameDir), ex.Message));
                     break;
                 }
 
                 monitor.Watch();
-                context.Events.Publish(new GameDirChanged(context.Library.GameDirectory));
-                context.PublishLocalChange();
+                events.Publish(new GameDirChanged(library.GameDirectory));
+                publisher.PublishLocalChange();
                 break;
             default:
-                context.Events.Publish(new CommandFailed(command.GetType().Name, "this runtime does not know the command"));
+                events.Publish(new CommandFailed(command.GetType().Name, "this runtime does not know the command"));
                 break;
         }
     }
@@ -143,7 +144,7 @@ internal sealed class CommandDispatcher(RuntimeContext context, DownloadPipeline
             catch (Exception ex)
             {
                 _logger.LogError(ex, "Background command failed");
-                context.Events.Publish(new RuntimeFailed("commands", ex.Message));
+                events.Publish(new RuntimeFailed("commands", ex.Message));
             }
         });
         lock (_work)

@@ -9,7 +9,7 @@ namespace LanSpread.Peer.Runtime;
 /// → DownloadGameFiles → install) as one task inside the runtime. It only calls the pipeline's steps;
 /// every event a host saw before is still published, in the same order.
 /// </summary>
-internal sealed class GameDownloadOrchestrator(RuntimeContext context, DownloadPipeline downloads, InstallCoordinator installs)
+internal sealed class GameDownloadOrchestrator(EventBus events, DownloadPipeline downloads, DownloadInstaller downloadInstaller)
 {
     public async Task RunAsync(DownloadGame command, CancellationToken cancellationToken)
     {
@@ -19,7 +19,7 @@ internal sealed class GameDownloadOrchestrator(RuntimeContext context, DownloadP
             return; // NoPeersHaveGame was published
         }
 
-        await StreamingInstall.DownloadAndInstallAsync(context, installs,
+        await downloadInstaller.RunAsync(
             onStaged => downloads.DownloadAsync(command.Id, files.Files, command.AllowDowngrade, cancellationToken, onStaged), command.Id, cancellationToken);
     }
 
@@ -38,14 +38,14 @@ internal sealed class GameDownloadOrchestrator(RuntimeContext context, DownloadP
             }
         }
 
-        context.Events.Published += Observe;
+        events.Published += Observe;
         try
         {
             await downloads.FetchDetailsAsync(game, cancellationToken);
         }
         finally
         {
-            context.Events.Published -= Observe;
+            events.Published -= Observe;
         }
 
         return Volatile.Read(ref answer);

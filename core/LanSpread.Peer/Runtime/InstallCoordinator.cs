@@ -13,11 +13,6 @@ namespace LanSpread.Peer.Runtime;
 /// </summary>
 internal sealed class InstallCoordinator(Func<string, string> rootOf, OperationTracker operations, IInstallTransaction installer, EventBus events, ILogger logger)
 {
-    public InstallCoordinator(RuntimeContext context)
-        : this(context.Library.RootOf, context.Operations, context.Installer, context.Events, context.LoggerFactory.CreateLogger<InstallCoordinator>())
-    {
-    }
-
     public async Task<bool> InstallAsync(string game, CancellationToken cancellationToken)
     {
         var root = rootOf(game);

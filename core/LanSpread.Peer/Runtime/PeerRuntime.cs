@@ -2,6 +2,8 @@ using System.Net.Sockets;
 using LanSpread.Core.Discovery;
 using LanSpread.Core.Events;
 using LanSpread.Core.Installing;
+using LanSpread.Core.Model;
+using LanSpread.Core.Transport;
 using LanSpread.Core.Unpacking;
 using LanSpread.Peer.Download;
 using LanSpread.Peer.FileSystem;
@@ -11,14 +13,17 @@ using LanSpread.Peer.Library;
 using LanSpread.Peer.Peers;
 using LanSpread.Peer.Protocol;
 using LanSpread.Peer.Server;
+using LanSpread.Peer.Swarm;
 using Microsoft.Extensions.Logging;
 
 namespace LanSpread.Peer.Runtime;
 
 /// <summary>
-/// Boots a peer in steps: compose (identity, library, shared context), prepare the library (start-up
-/// recovery of every game root, the first scan), listen, start discovery, then run the four
-/// long-running components (server, ping service, local game monitor, command loop) in the background.
+/// Boots a peer in steps: compose (identity, trust, the library), prepare the library (start-up
+/// recovery of every game root, the first scan), listen, create the services, start discovery, then run
+/// the long-running components (server, ping service, local game monitor, command loop, hashing) in
+/// the background. This is the composition root: every service is made here with plain <c>new</c>, in
+/// dependency order, and given exactly what it uses (docs/ARCHITECTURE.md draws the graph).
 /// Each step records what it started in <see cref="RuntimeComponents"/>; when a step fails (or the
 /// start is cancelled) everything started so far is stopped before the error propagates. Hosts drive
 /// the runtime only through the returned <see cref="PeerRuntimeHandle"/>.
@@ -50,16 +55,25 @@ public static class PeerRuntime
         var components = new RuntimeComponents(logger);
         try
         {
-            var context = Compose(directory, events, peerGameDb, unpacker, catalog, plugins, options, loggerFactory, components);
-            await PrepareLibraryAsync(context, logger, cancellationToken);
-            components.Listener = await ListenAsync(plugins.Transport, options, context.Credentials, logger, cancellationToken);
-            logger.LogInformation("Peer {Name} ({Id}) serving {Directory} on {EndPoint} over {Transport}", options.Name, context.Credentials.PeerId.Abbreviated, directory, components.Listener.LocalEndPoint, plugins.Transport.Name);
-            var services = CreateServices(context, components);
-            await StartDiscoveryAsync(context, plugins, components, logger, cancellationToken);
-            Run(context, services, components, logger);
+            // Step 1: identity, trust and the library. Opens nothing.
+            var credentials = PeerIdentity.LoadOrCreate(options.DataDirectory);
+            var trusted = TrustedPeers.Load(options.DataDirectory, options.TrustedPeers);
+            var knownPeers = KnownPeers.Load(options.DataDirectory, loggerFactory.CreateLogger<KnownPeers>());
+            var library = OpenLibrary(directory, catalog, options, events, loggerFactory, components);
+            var publisher = new LibraryPublisher(events, peerGameDb, library, catalog);
+            library.GameHashed += _ => publisher.PublishLocalChange();
+            var installer = new InstallTransaction(unpacker, loggerFactory.CreateLogger<InstallTransaction>());
 
-            context.PublishSnapshot();
-            return new PeerRuntimeHandle(context.Credentials.PeerId, options.Name, components.Listener.LocalEndPoint, events, peerGameDb, context.Library, catalog, components.Commands, async () =>
+            await PrepareLibraryAsync(library, installer, logger, cancellationToken);
+            components.Listener = await ListenAsync(plugins.Transport, options, credentials, logger, cancellationToken);
+            logger.LogInformation("Peer {Name} ({Id}) serving {Directory} on {EndPoint} over {Transport}", options.Name, credentials.PeerId.Abbreviated, directory, components.Listener.LocalEndPoint, plugins.Transport.Name);
+            var services = CreateServices(options, credentials, trusted, knownPeers, plugins, installer, library, publisher, peerGameDb, events, loggerFactory, components);
+            var advertisement = new DiscoveryAdvertisement(credentials.PeerId, options.Name, components.Listener.LocalEndPoint.Port, ProtocolConstants.Version, [plugins.Transport.Name]);
+            await StartDiscoveryAsync(advertisement, services.Connector, plugins, events, components, logger, cancellationToken);
+            Run(library, events, services, components, logger);
+
+            publisher.PublishSnapshot();
+            return new PeerRuntimeHandle(credentials.PeerId, options.Name, components.Listener.LocalEndPoint, events, peerGameDb, library, catalog, components.Commands, async () =>
             {
                 await components.StopAsync();
                 events.Complete();
@@ -82,39 +96,16 @@ public static class PeerRuntime
         }
     }
 
-    /// <summary>Step 1: identity, trust, the library and the context the services share. Opens nothing.</summary>
-    private static RuntimeContext Compose(string directory, EventBus events, PeerGameDB peerGameDb, IUnpacker unpacker, GameCatalog catalog, PeerPlugins plugins, PeerRuntimeOptions options, ILoggerFactory loggerFactory, RuntimeComponents components)
+    /// <summary>Step 1 (part): the library over its index; hashing runs later (step 6).</summary>
+    private static LocalLibrary OpenLibrary(string directory, GameCatalog catalog, PeerRuntimeOptions options, EventBus events, ILoggerFactory loggerFactory, RuntimeComponents components)
     {
-        var credentials = PeerIdentity.LoadOrCreate(options.DataDirectory);
-        var trusted = TrustedPeers.Load(options.DataDirectory, options.TrustedPeers);
-        var knownPeers = KnownPeers.Load(options.DataDirectory, loggerFactory.CreateLogger<KnownPeers>());
         components.Index = new LibraryIndex(Path.Combine(options.DataDirectory, "library-index.json"), loggerFactory.CreateLogger<LibraryIndex>());
         var scanner = new LibraryScanner(catalog, components.Index, loggerFactory.CreateLogger<LibraryScanner>(), ContentChunking.FromAverage(options.ChunkSize), options.HashParallelism,
             (game, done, total) => events.Publish(new ManifestProgress(game, done, total)))
         { TestHashBytesPerSecond = options.TestHashBytesPerSecond, TestHashGate = options.TestHashGate };
         var library = new LocalLibrary(directory, scanner, loggerFactory.CreateLogger<LocalLibrary>(), backgroundHashing: true);
         library.HashingDrained += (games, bytes, time) => events.Publish(new LibraryReady(games, bytes, time.TotalSeconds));
-        var context = new RuntimeContext
-        {
-            Options = options,
-            Credentials = credentials,
-            Transport = plugins.Transport,
-            Planner = plugins.Planner,
-            Installer = new InstallTransaction(unpacker, loggerFactory.CreateLogger<InstallTransaction>()),
-            Catalog = catalog,
-            Library = library,
-            PeerGameDb = peerGameDb,
-            Events = events,
-            Operations = new OperationTracker(),
-            LoggerFactory = loggerFactory,
-            Stopping = components.Stopping.Token,
-            KnownPeers = knownPeers,
-            TrustedPeers = trusted,
-            Uploads = components.Uploads = new Server.UploadLimiter(options.MaxUploadRate, options.MaxUploadsPerPeer),
-        };
-        context.Connector = components.Connector = new PeerConnector(context);
-        library.GameHashed += _ => context.PublishLocalChange();
-        return context;
+        return library;
     }
 
     /// <summary>
@@ -122,44 +113,58 @@ public static class PeerRuntime
     /// and sizes only (the index answers known games); new or changed content is hashed in the background
     /// once the peer runs (step 6), so a large new library does not hold up listening.
     /// </summary>
-    private static async Task PrepareLibraryAsync(RuntimeContext context, ILogger logger, CancellationToken cancellationToken)
+    private static async Task PrepareLibraryAsync(LocalLibrary library, IInstallTransaction installer, ILogger logger, CancellationToken cancellationToken)
     {
-        await RecoverRootsAsync(context.Library.GameDirectory, context.Installer, logger, cancellationToken);
-        context.Library.RescanAll();
+        await RecoverRootsAsync(library.GameDirectory, installer, logger, cancellationToken);
+        library.RescanAll();
     }
 
-    /// <summary>Step 4: the services over the context (nothing runs yet; the monitor is recorded for teardown).</summary>
-    private static RuntimeServices CreateServices(RuntimeContext context, RuntimeComponents components)
+    /// <summary>
+    /// Step 4: the services, each given what it uses, lower layers first (nothing runs yet; what needs a
+    /// teardown is recorded in <paramref name="components"/>). The connector depends on nothing made
+    /// here after it, so it is made first and handed to the services that look peers up.
+    /// </summary>
+    private static RuntimeServices CreateServices(PeerRuntimeOptions options, TransportCredentials credentials, IReadOnlySet<PeerId> trusted, KnownPeers knownPeers, PeerPlugins plugins,
+        IInstallTransaction installer, LocalLibrary library, LibraryPublisher publisher, PeerGameDB peerGameDb, EventBus events, ILoggerFactory loggerFactory, RuntimeComponents components)
     {
-        var monitor = components.Monitor = new LocalGameMonitor(context);
-        var downloads = new DownloadPipeline(context);
-        var installs = new InstallCoordinator(context);
-        return new RuntimeServices(new PeerServer(context), new PingService(context), monitor, new CommandDispatcher(context, downloads, installs, monitor));
+        var operations = new OperationTracker();
+        var liveness = new PeerLiveness();
+        var partials = new PartialDownloads();
+        var uploads = components.Uploads = new UploadLimiter(options.MaxUploadRate, options.MaxUploadsPerPeer);
+        var connector = components.Connector = new PeerConnector(plugins.Transport, credentials, peerGameDb, events, publisher, liveness, knownPeers, trusted, loggerFactory.CreateLogger<PeerConnector>(), components.Stopping.Token);
+        var monitor = components.Monitor = new LocalGameMonitor(options, library, operations, events, publisher, loggerFactory.CreateLogger<LocalGameMonitor>());
+        var downloads = new DownloadPipeline(options, library, operations, peerGameDb, connector, liveness, partials, plugins.Planner, trusted, events, loggerFactory);
+        var installs = new InstallCoordinator(library.RootOf, operations, installer, events, loggerFactory.CreateLogger<InstallCoordinator>());
+        var downloadInstaller = new DownloadInstaller(options, installer, installs, events, operations, loggerFactory);
+        var orchestrator = new GameDownloadOrchestrator(events, downloads, downloadInstaller);
+        var dispatcher = new CommandDispatcher(events, peerGameDb, library, publisher, downloads, installs, downloadInstaller, orchestrator, monitor, loggerFactory.CreateLogger<CommandDispatcher>());
+        var server = new PeerServer(options, library, operations, connector, liveness, partials, uploads, loggerFactory.CreateLogger<PeerServer>());
+        var ping = new PingService(options, credentials, library, liveness, connector, loggerFactory.CreateLogger<PingService>());
+        return new RuntimeServices(connector, server, ping, monitor, dispatcher);
     }
 
     /// <summary>
     /// Step 5: advertise and discover. A discovery that fails to start is reported and skipped (the
     /// peer still works with the others); a cancelled start-up stops the sessions already started.
     /// </summary>
-    private static async Task StartDiscoveryAsync(RuntimeContext context, PeerPlugins plugins, RuntimeComponents components, ILogger logger, CancellationToken cancellationToken)
+    private static async Task StartDiscoveryAsync(DiscoveryAdvertisement advertisement, IDiscoveryObserver observer, PeerPlugins plugins, EventBus events, RuntimeComponents components, ILogger logger, CancellationToken cancellationToken)
     {
-        var advertisement = new DiscoveryAdvertisement(context.Credentials.PeerId, context.Options.Name, components.Listener!.LocalEndPoint.Port, ProtocolConstants.Version, [plugins.Transport.Name]);
         foreach (var discovery in plugins.Discoveries)
         {
             try
             {
-                components.Sessions.Add(await discovery.StartAsync(advertisement, context.Connector, cancellationToken));
+                components.Sessions.Add(await discovery.StartAsync(advertisement, observer, cancellationToken));
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 logger.LogWarning("Discovery {Name} failed to start: {Error}", discovery.Name, ex.Message);
-                context.Events.Publish(new RuntimeFailed($"discovery:{discovery.Name}", ex.Message));
+                events.Publish(new RuntimeFailed($"discovery:{discovery.Name}", ex.Message));
             }
         }
     }
 
     /// <summary>Step 6: the long-running components, each supervised: a crash is reported, not thrown.</summary>
-    private static void Run(RuntimeContext context, RuntimeServices services, RuntimeComponents components, ILogger logger)
+    private static void Run(LocalLibrary library, EventBus events, RuntimeServices services, RuntimeComponents components, ILogger logger)
     {
         var stopping = components.Stopping.Token;
         var listener = components.Listener!;
@@ -169,7 +174,7 @@ public static class PeerRuntime
             Supervise("ping", () => services.Ping.RunAsync(stopping)),
             Supervise("monitor", () => services.Monitor.RunAsync(stopping)),
             Supervise("commands", () => services.Dispatcher.RunAsync(components.Commands.Reader, stopping)),
-            Supervise("hashing", () => context.Library.RunHashingAsync(stopping)),
+            Supervise("hashing", () => library.RunHashingAsync(stopping)),
         ];
 
         async Task Supervise(string component, Func<Task> run)
@@ -184,7 +189,7 @@ public static class PeerRuntime
             catch (Exception ex)
             {
                 logger.LogError(ex, "Component {Component} failed", component);
-                context.Events.Publish(new RuntimeFailed(component, ex.Message));
+                events.Publish(new RuntimeFailed(component, ex.Message));
             }
         }
     }

@@ -4,5 +4,5 @@ using LanSpread.Peer.Server;
 
 namespace LanSpread.Peer.Runtime;
 
-/// <summary>The long-running services a runtime start-up creates before running them.</summary>
-internal sealed record RuntimeServices(PeerServer Server, PingService Ping, LocalGameMonitor Monitor, CommandDispatcher Dispatcher);
+/// <summary>The services a runtime start-up creates before running them: the connector discovery reports to, and the long-running ones.</summary>
+internal sealed record RuntimeServices(PeerConnector Connector, PeerServer Server, PingService Ping, LocalGameMonitor Monitor, CommandDispatcher Dispatcher);

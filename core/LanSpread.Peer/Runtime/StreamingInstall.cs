@@ -16,7 +16,8 @@ namespace LanSpread.Peer.Runtime;
 /// </summary>
 internal sealed class StreamingInstall
 {
-    private readonly RuntimeContext _context;
+    private readonly EventBus _events;
+    private readonly OperationTracker _operations;
     private readonly ILogger _logger;
     private readonly string _game;
     private readonly InstallMode _mode;
@@ -24,78 +25,18 @@ internal sealed class StreamingInstall
     private readonly TaskCompletionSource<bool> _downloadCommitted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task<InstallMode> _install;
 
-    private StreamingInstall(RuntimeContext context, string game, InstallMode mode, StagedDownload staged, InstallTransaction transaction, IReadOnlyList<string> archives, CancellationToken cancellationToken)
+    /// <summary>Starts the install at once (publishing <see cref="InstallGameBegin"/>); <see cref="DownloadInstaller"/> decides whether it can stream.</summary>
+    public StreamingInstall(EventBus events, OperationTracker operations, ILogger logger, string game, InstallMode mode, StagedDownload staged, InstallTransaction transaction, IReadOnlyList<string> archives, CancellationToken cancellationToken)
     {
-        _context = context;
-        _logger = context.LoggerFactory.CreateLogger<StreamingInstall>();
+        _events = events;
+        _operations = operations;
+        _logger = logger;
         _game = game;
         _mode = mode;
         _staged = staged;
-        context.Events.Publish(new InstallGameBegin(game, mode));
-        var progress = new InstallProgressReporter(context.Events, game);
+        events.Publish(new InstallGameBegin(game, mode));
+        var progress = new InstallProgressReporter(events, game);
         _install = Task.Run(() => transaction.InstallStreamingAsync(staged.Root, archives, path => staged.Open(path, cancellationToken), _downloadCommitted.Task, progress, cancellationToken), CancellationToken.None);
-    }
-
-    /// <summary>
-    /// A download followed by its install: the install streams behind the download when the unpacker can
-    /// (it commits after the download's sentinel), else it runs after the download as before.
-    /// </summary>
-    /// <param name="context">The runtime.</param>
-    /// <param name="installs">Runs the install after the download when it cannot stream.</param>
-    /// <param name="download">Runs the download, given the hook to call once its files are staged.</param>
-    /// <param name="game">The game.</param>
-    /// <param name="cancellationToken">Stops the runtime's work.</param>
-    public static async Task DownloadAndInstallAsync(RuntimeContext context, InstallCoordinator installs, Func<Action<StagedDownload>?, Task<bool>> download, string game, CancellationToken cancellationToken)
-    {
-        StreamingInstall? streaming = null;
-        Action<StagedDownload>? onStaged = context.Options.InstallAfterDownload && context.Options.StreamingInstall
-            ? staged => streaming = TryStart(context, game, staged, cancellationToken)
-            : null;
-        var downloaded = await download(onStaged);
-        if (streaming is not null)
-        {
-            await streaming.FinishAsync(downloaded);
-        }
-        else if (downloaded && context.Options.InstallAfterDownload)
-        {
-            await installs.InstallAsync(game, cancellationToken);
-        }
-    }
-
-    /// <summary>Starts a streaming install of the staged download, or returns null when it cannot stream (it then installs after the download).</summary>
-    public static StreamingInstall? TryStart(RuntimeContext context, string game, StagedDownload staged, CancellationToken cancellationToken)
-    {
-        if (!context.Options.StreamingInstall || context.Installer is not InstallTransaction transaction)
-        {
-            return null;
-        }
-
-        var logger = context.LoggerFactory.CreateLogger<StreamingInstall>();
-        try
-        {
-            if (transaction.StreamingUnpacker is not { } unpacker)
-            {
-                return null;
-            }
-
-            // The archives as the unpacker finds them among the staged files (their names; the bytes may still be missing).
-            var archives = ((IUnpacker)unpacker).FindArchives(staged.StagingDirectory);
-            if (archives.Count == 0 || !unpacker.CanStream(archives))
-            {
-                logger.LogDebug("{Game}: no archive to stream among the staged files; it installs after the download", game);
-                return null;
-            }
-
-            var mode = Directory.Exists(Path.Combine(staged.Root, FileSystem.GameRootLayout.LocalDirectory)) ? InstallMode.Update : InstallMode.Install;
-            logger.LogInformation("{Game}: installing while downloading ({Archives})", game, string.Join(", ", archives.Select(Path.GetFileName)));
-            return new StreamingInstall(context, game, mode, staged, transaction, archives, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // Loading the unpacker plugin failed, say: the install after the download reports it.
-            logger.LogWarning("{Game}: cannot install while downloading ({Error}); it installs after the download", game, ex.Message);
-            return null;
-        }
     }
 
     /// <summary>
@@ -110,26 +51,26 @@ internal sealed class StreamingInstall
             _downloadCommitted.TrySetResult(false);
             await _install.ContinueWith(_ => { }, TaskScheduler.Default);
             _logger.LogInformation("{Game}: the download did not complete; the streaming install was rolled back", _game);
-            _context.Events.Publish(new InstallGameFailed(_game, _mode, "the download did not complete; the install was rolled back (the verified chunks are kept)"));
+            _events.Publish(new InstallGameFailed(_game, _mode, "the download did not complete; the install was rolled back (the verified chunks are kept)"));
             return false;
         }
 
         // The download released the game; hold it for the install's commit, as an install after a download would.
-        using var claim = _context.Operations.TryBegin(_game, OperationTracker.Install);
+        using var claim = _operations.TryBegin(_game, OperationTracker.Install);
         _downloadCommitted.TrySetResult(claim is not null);
         try
         {
             var mode = await _install;
-            _context.Events.Publish(new InstallGameFinished(_game, mode));
+            _events.Publish(new InstallGameFinished(_game, mode));
             return true;
         }
         catch (Exception ex) when (ex is UnpackException or InvalidOperationException or IOException or UnauthorizedAccessException or OperationCanceledException)
         {
             var reason = claim is null
-                ? $"a {_context.Operations.RunningOperation(_game)} of '{_game}' started; the install was rolled back"
+                ? $"a {_operations.RunningOperation(_game)} of '{_game}' started; the install was rolled back"
                 : ex is OperationCanceledException ? "cancelled" : ex.Message;
             _logger.LogWarning("Install of {Game} failed: {Reason}", _game, reason);
-            _context.Events.Publish(new InstallGameFailed(_game, _mode, reason));
+            _events.Publish(new InstallGameFailed(_game, _mode, reason));
             return false;
         }
     }

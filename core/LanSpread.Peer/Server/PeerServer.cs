@@ -1,8 +1,11 @@
 using System.Buffers;
 using LanSpread.Core.Transport;
 using LanSpread.Peer.FileSystem;
+using LanSpread.Peer.Library;
+using LanSpread.Peer.Peers;
 using LanSpread.Peer.Protocol;
 using LanSpread.Peer.Runtime;
+using LanSpread.Peer.Swarm;
 using Microsoft.Extensions.Logging;
 
 namespace LanSpread.Peer.Server;
@@ -26,7 +29,13 @@ internal sealed class PeerServer
     private const int TrimHighWater = 32;
     private const int TrimLowWater = 4;
 
-    private readonly RuntimeContext _context;
+    private readonly PeerRuntimeOptions _options;
+    private readonly LocalLibrary _library;
+    private readonly OperationTracker _operations;
+    private readonly PeerConnector _connector;
+    private readonly PeerLiveness _liveness;
+    private readonly PartialDownloads _partials;
+    private readonly UploadLimiter _uploads;
     private readonly ILogger _logger;
     private readonly GameListHistory _listings = new();
     private int _sending;
@@ -34,10 +43,16 @@ internal sealed class PeerServer
     private int _peakStreams;
     private int _trimScheduled;
 
-    public PeerServer(RuntimeContext context)
+    public PeerServer(PeerRuntimeOptions options, LocalLibrary library, OperationTracker operations, PeerConnector connector, PeerLiveness liveness, PartialDownloads partials, UploadLimiter uploads, ILogger<PeerServer> logger)
     {
-        _context = context;
-        _logger = context.LoggerFactory.CreateLogger<PeerServer>();
+        _options = options;
+        _library = library;
+        _operations = operations;
+        _connector = connector;
+        _liveness = liveness;
+        _partials = partials;
+        _uploads = uploads;
+        _logger = logger;
     }
 
     public async Task RunAsync(ITransportListener listener, CancellationToken cancellationToken)
@@ -115,7 +130,7 @@ internal sealed class PeerServer
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(_context.Options.RequestTimeout);
+            timeout.CancelAfter(_options.RequestTimeout);
             request = await FrameCodec.ReadRequestAsync(stream.Stream, timeout.Token);
         }
         catch (ProtocolException ex)
@@ -175,11 +190,11 @@ internal sealed class PeerServer
             throw new ProtocolException(ErrorCode.Malformed, "request without a type");
         }
 
-        var library = _context.Library;
-        var client = _context.Connector.Find(stream.RemotePeerId);
+        var library = _library;
+        var client = _connector.Find(stream.RemotePeerId);
         if (client is not null)
         {
-            _context.Liveness.Heard(client.Id); // its ping to us spares ours to it
+            _liveness.Heard(client.Id); // its ping to us spares ours to it
         }
 
         switch (request.Type)
@@ -188,17 +203,17 @@ internal sealed class PeerServer
                 if (client is not null && request.Revision != 0)
                 {
                     // The pinging peer's library moved: re-list it now, not at our next ping.
-                    _ = _context.Connector.RefreshIfChangedQuietlyAsync(client, request.Revision, cancellationToken);
+                    _ = _connector.RefreshIfChangedQuietlyAsync(client, request.Revision, cancellationToken);
                 }
 
-                await FrameCodec.WriteResponseAsync(stream.Stream, Ok() with { Name = _context.Options.Name, Revision = library.Revision }, cancellationToken);
+                await FrameCodec.WriteResponseAsync(stream.Stream, Ok() with { Name = _options.Name, Revision = library.Revision }, cancellationToken);
                 return;
             case RequestType.ListGames:
                 // A game being downloaded here is incomplete: not announced until its sentinel is back.
                 var listing = _listings.Answer(
                     library.Revision,
-                    () => library.Announced().Where(g => _context.Operations.RunningOperation(g.Id) != OperationTracker.Download)
-                        .Select(g => _context.Options.LieAboutVersions?.GetValueOrDefault(g.Id) is { } lie ? g with { Version = lie } : g).ToList(),
+                    () => library.Announced().Where(g => _operations.RunningOperation(g.Id) != OperationTracker.Download)
+                        .Select(g => _options.LieAboutVersions?.GetValueOrDefault(g.Id) is { } lie ? g with { Version = lie } : g).ToList(),
                     request);
                 // Games still hashing are not listed yet: say which, so a client waiting for one keeps waiting.
                 var hashing = library.PendingHashes;
@@ -211,7 +226,7 @@ internal sealed class PeerServer
                 return;
             case RequestType.GetGame:
                 var details = ServedGame(request.Game).Details;
-                if (details is not null && _context.Options.LieAboutVersions?.GetValueOrDefault(details.Id) is { } lied)
+                if (details is not null && _options.LieAboutVersions?.GetValueOrDefault(details.Id) is { } lied)
                 {
                     details = details with { Version = lied, Manifest = details.Manifest is null ? null : Library.ManifestCodec.Create(lied, details.Manifest.Files) };
                 }
@@ -232,10 +247,10 @@ internal sealed class PeerServer
 
     private Library.ScannedGame ServedGame(string? id)
     {
-        var game = id is null ? null : _context.Library.Find(id);
+        var game = id is null ? null : _library.Find(id);
         if (game is null || !game.Game.IsDownloaded || !game.Game.InCatalog || game.HashPending
-            || _context.Operations.RunningOperation(game.Game.Id) == OperationTracker.Download
-            || !File.Exists(Path.Combine(_context.Library.RootOf(game.Game.Id), GameRootLayout.VersionFile)))
+            || _operations.RunningOperation(game.Game.Id) == OperationTracker.Download
+            || !File.Exists(Path.Combine(_library.RootOf(game.Game.Id), GameRootLayout.VersionFile)))
         {
             throw new ProtocolException(ErrorCode.UnknownGame, $"game '{id}' is not available here");
         }
@@ -250,7 +265,7 @@ internal sealed class PeerServer
     /// </summary>
     private ChunkMap ChunkMapOf(string? id)
     {
-        if (_context.Partials.Find(id) is { } partial)
+        if (_partials.Find(id) is { } partial)
         {
             return new ChunkMap(partial.Manifest.Version, partial.Manifest.Digest, false, partial.Count, Convert.ToBase64String(partial.Bitmap()), partial.Generation);
         }
@@ -270,9 +285,9 @@ internal sealed class PeerServer
     /// </summary>
     private (string GameId, string Path) SourceOf(Request request)
     {
-        if (_context.Partials.Find(request.Game) is { } partial)
+        if (_partials.Find(request.Game) is { } partial)
         {
-            var root = _context.Library.RootOf(partial.Game);
+            var root = _library.RootOf(partial.Game);
             if (!GamePathResolver.TryResolve(root, request.Path, out var inPlace, out var refused))
             {
                 throw new ProtocolException(ErrorCode.PathRefused, $"path '{request.Path}' refused: {refused}");
@@ -287,7 +302,7 @@ internal sealed class PeerServer
         }
 
         var game = ServedGame(request.Game);
-        if (!GamePathResolver.TryResolve(_context.Library.RootOf(game.Game.Id), request.Path, out var path, out var problem))
+        if (!GamePathResolver.TryResolve(_library.RootOf(game.Game.Id), request.Path, out var path, out var problem))
         {
             throw new ProtocolException(ErrorCode.PathRefused, $"path '{request.Path}' refused: {problem}");
         }
@@ -304,7 +319,7 @@ internal sealed class PeerServer
         }
 
         // One of the client's upload slots first: a client with many requests waits for its own, not others'.
-        using var slot = await _context.Uploads.EnterAsync(stream.RemotePeerId, cancellationToken);
+        using var slot = await _uploads.EnterAsync(stream.RemotePeerId, cancellationToken);
 
         using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.Asynchronous | FileOptions.SequentialScan);
         var fileLength = RandomAccess.GetLength(handle);
@@ -321,12 +336,12 @@ internal sealed class PeerServer
 
         var sending = Interlocked.Increment(ref _sending);
         var (bufferSize, writeSize) = CopyBufferSize(sending);
-        writeSize = Math.Min(writeSize, _context.Uploads.WriteSize);
+        writeSize = Math.Min(writeSize, _uploads.WriteSize);
         var buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
         using var send = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
-            send.CancelAfter(_context.Options.SendTimeout);
+            send.CancelAfter(_options.SendTimeout);
             await FrameCodec.WriteResponseAsync(stream.Stream, Ok() with { DataLength = length }, send.Token);
             var position = offset;
             var end = offset + length;
@@ -339,7 +354,7 @@ internal sealed class PeerServer
                 }
 
                 var want = (int)Math.Min(writeSize, end - position);
-                await _context.Uploads.AcquireAsync(want, cancellationToken);
+                await _uploads.AcquireAsync(want, cancellationToken);
                 var read = await RandomAccess.ReadAsync(handle, buffer.AsMemory(0, want), position, cancellationToken);
                 if (read == 0)
                 {
@@ -347,17 +362,17 @@ internal sealed class PeerServer
                 }
 
                 // The timer restarts with every write: a slow reader is fine, one that takes nothing is not.
-                send.CancelAfter(_context.Options.SendTimeout);
+                send.CancelAfter(_options.SendTimeout);
                 await stream.Stream.WriteAsync(buffer.AsMemory(0, read), send.Token);
                 position += read;
             }
 
-            send.CancelAfter(_context.Options.SendTimeout);
+            send.CancelAfter(_options.SendTimeout);
             await stream.Stream.FlushAsync(send.Token);
         }
         catch (OperationCanceledException) when (send.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new SendTimeoutException($"the client took no data for {_context.Options.SendTimeout.TotalSeconds:0.#}s");
+            throw new SendTimeoutException($"the client took no data for {_options.SendTimeout.TotalSeconds:0.#}s");
         }
         finally
         {
@@ -374,7 +389,7 @@ internal sealed class PeerServer
     /// </summary>
     private (int BufferSize, int WriteSize) CopyBufferSize(int transfers)
     {
-        var share = Math.Clamp(_context.Options.SendBufferBudget / Math.Max(1, transfers), MinCopyBufferSize, MaxCopyBufferSize);
+        var share = Math.Clamp(_options.SendBufferBudget / Math.Max(1, transfers), MinCopyBufferSize, MaxCopyBufferSize);
         var size = (int)Math.Max(System.Numerics.BitOperations.RoundUpToPowerOf2((uint)share + 1) / 2, MinCopyBufferSize);
         return (size, size == MinCopyBufferSize ? MinCopyBufferSize - TlsRecordOverhead : size);
     }

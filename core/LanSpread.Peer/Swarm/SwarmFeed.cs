@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using LanSpread.Core.Model;
 using LanSpread.Core.Planning;
-using LanSpread.Peer.Runtime;
+using LanSpread.Peer.Peers;
 
 namespace LanSpread.Peer.Swarm;
 
@@ -18,13 +18,11 @@ internal sealed class SwarmFeed : IAsyncDisposable
     private readonly CancellationTokenSource _stop;
     private readonly Task _run;
 
-    /// <param name="context">The runtime.</param>
-    /// <param name="game">The game downloading.</param>
+    /// <param name="newTracker">Makes the download's tracker from its two callbacks (joined, gained).</param>
     /// <param name="manifest">The download's manifest.</param>
     /// <param name="chunks">The chunks the download fetches (the plan's chunk list).</param>
-    /// <param name="excluded">Peers the tracker should not ask (banned in this download).</param>
     /// <param name="cancellationToken">Stops the feed with the download.</param>
-    public SwarmFeed(RuntimeContext context, string game, GameManifest manifest, IReadOnlyList<FileChunk> chunks, Func<PeerId, bool> excluded, CancellationToken cancellationToken)
+    public SwarmFeed(Func<Action<PeerClient, PeerAvailability>, Action<PeerId, IReadOnlyCollection<int>>, SwarmTracker> newTracker, GameManifest manifest, IReadOnlyList<FileChunk> chunks, CancellationToken cancellationToken)
     {
         var requested = new Dictionary<(string, long), int>();
         for (var i = 0; i < chunks.Count; i++)
@@ -47,10 +45,9 @@ internal sealed class SwarmFeed : IAsyncDisposable
         }
 
         _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var tracker = new SwarmTracker(context, game, manifest,
+        var tracker = newTracker(
             (client, held) => _changes.Enqueue(new SwarmChange(client.Id, client, held.Complete ? null : Map(Enumerable.Range(0, held.Held.Count).Where(held.Has)))),
-            (peer, gained) => _changes.Enqueue(new SwarmChange(peer, null, Map(gained))),
-            excluded);
+            (peer, gained) => _changes.Enqueue(new SwarmChange(peer, null, Map(gained))));
         _run = tracker.RunAsync(_stop.Token);
     }
 

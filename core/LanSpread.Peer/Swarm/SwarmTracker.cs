@@ -21,7 +21,10 @@ internal sealed class SwarmTracker
     /// <summary>Polls skipped after a peer answered that it holds nothing of the game.</summary>
     private const int IdleBackoff = 4;
 
-    private readonly RuntimeContext _context;
+    private readonly PeerRuntimeOptions _options;
+    private readonly IConnectedPeers _connected;
+    private readonly IReadOnlySet<PeerId> _trustedPeers;
+    private readonly PeerGameDB _peerGameDb;
     private readonly string _game;
     private readonly GameManifest _manifest;
     private readonly int _count;
@@ -31,28 +34,36 @@ internal sealed class SwarmTracker
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<PeerId, PeerState> _states = new();
 
-    /// <param name="context">The runtime.</param>
+    /// <param name="options">The poll interval.</param>
+    /// <param name="connected">The peers to ask.</param>
+    /// <param name="trustedPeers">When not empty, the only peers asked.</param>
+    /// <param name="peerGameDb">Keeps what each peer holds.</param>
+    /// <param name="logger">The log.</param>
     /// <param name="game">The game downloading.</param>
     /// <param name="manifest">Its chosen manifest.</param>
     /// <param name="joined">A peer with this manifest was found (first map); indexes are manifest chunk indexes.</param>
     /// <param name="gained">A known partial peer holds more chunks (manifest chunk indexes).</param>
     /// <param name="excluded">Peers not to ask (banned, already used as complete seeders).</param>
-    public SwarmTracker(RuntimeContext context, string game, GameManifest manifest, Action<PeerClient, PeerAvailability> joined, Action<PeerId, IReadOnlyCollection<int>> gained, Func<PeerId, bool> excluded)
+    public SwarmTracker(PeerRuntimeOptions options, IConnectedPeers connected, IReadOnlySet<PeerId> trustedPeers, PeerGameDB peerGameDb, ILogger<SwarmTracker> logger,
+        string game, GameManifest manifest, Action<PeerClient, PeerAvailability> joined, Action<PeerId, IReadOnlyCollection<int>> gained, Func<PeerId, bool> excluded)
     {
-        _context = context;
+        _options = options;
+        _connected = connected;
+        _trustedPeers = trustedPeers;
+        _peerGameDb = peerGameDb;
         _game = game;
         _manifest = manifest;
         _count = manifest.Files.Sum(f => f.Chunks.Count);
         _joined = joined;
         _gained = gained;
         _excluded = excluded;
-        _logger = context.LoggerFactory.CreateLogger<SwarmTracker>();
+        _logger = logger;
     }
 
     /// <summary>Polls until cancelled (the download ended).</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(_context.Options.AvailabilityPollInterval);
+        using var timer = new PeriodicTimer(_options.AvailabilityPollInterval);
         try
         {
             do
@@ -70,9 +81,9 @@ internal sealed class SwarmTracker
     public Task PollOnceAsync(CancellationToken cancellationToken)
     {
         var due = new List<Task>();
-        foreach (var client in _context.Connector.Clients)
+        foreach (var client in _connected.Clients)
         {
-            if (_excluded(client.Id) || (_context.TrustedPeers.Count > 0 && !_context.TrustedPeers.Contains(client.Id)))
+            if (_excluded(client.Id) || (_trustedPeers.Count > 0 && !_trustedPeers.Contains(client.Id)))
             {
                 continue;
             }
@@ -110,7 +121,7 @@ internal sealed class SwarmTracker
                 return;
             }
 
-            _context.PeerGameDb.SetAvailability(client.Id, _game, availability);
+            _peerGameDb.SetAvailability(client.Id, _game, availability);
             if (state.Last is null)
             {
                 state.Last = availability;

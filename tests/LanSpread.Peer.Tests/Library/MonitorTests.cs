@@ -14,7 +14,8 @@ public sealed class MonitorTests : IAsyncLifetime
 {
     private readonly TempDir _temp = new();
     private readonly CancellationTokenSource _stop = new();
-    private RuntimeContext _context = null!;
+    private readonly OperationTracker _operations = new();
+    private LocalLibrary _library = null!;
     private LocalGameMonitor _monitor = null!;
     private EventLog _log = null!;
     private Task _run = Task.CompletedTask;
@@ -31,22 +32,10 @@ public sealed class MonitorTests : IAsyncLifetime
         library.RescanAll();
         var events = new EventBus(NullLogger<EventBus>.Instance);
         _log = new EventLog(events);
-        _context = new RuntimeContext
-        {
-            Options = new PeerRuntimeOptions { RescanDebounce = TimeSpan.FromMilliseconds(100), FallbackScanInterval = TimeSpan.FromSeconds(1) },
-            Credentials = null!,
-            Transport = null!,
-            Planner = null!,
-            Installer = null!,
-            Catalog = catalog,
-            Library = library,
-            PeerGameDb = new PeerGameDB(),
-            Events = events,
-            Operations = new OperationTracker(),
-            LoggerFactory = NullLoggerFactory.Instance,
-            Stopping = _stop.Token,
-        };
-        _monitor = new LocalGameMonitor(_context);
+        _library = library;
+        _monitor = new LocalGameMonitor(
+            new PeerRuntimeOptions { RescanDebounce = TimeSpan.FromMilliseconds(100), FallbackScanInterval = TimeSpan.FromSeconds(1) },
+            library, _operations, events, new LibraryPublisher(events, new PeerGameDB(), library, catalog), NullLogger<LocalGameMonitor>.Instance);
         _run = _monitor.RunAsync(_stop.Token);
         return Task.CompletedTask;
     }
@@ -79,12 +68,12 @@ public sealed class MonitorTests : IAsyncLifetime
     [Fact]
     public async Task Rescans_are_held_while_an_operation_runs_and_happen_when_it_ends()
     {
-        var claim = _context.Operations.TryBegin("cs16", "download")!;
+        var claim = _operations.TryBegin("cs16", "download")!;
         File.Delete(Path.Combine(Games, "cs16", "version.ini"));
         // The watcher's debounce and a whole fallback scan run meanwhile: both would have reported it.
         var scans = _monitor.FullScans;
         await Poll.UntilAsync(() => _monitor.FullScans >= scans + 2, TimeSpan.FromSeconds(15), "two fallback scans");
-        Assert.True(_context.Library.Find("cs16")!.Game.IsDownloaded);
+        Assert.True(_library.Find("cs16")!.Game.IsDownloaded);
         Assert.DoesNotContain(_log.OfType<LocalLibraryChanged>(), e => e.Games.Any(g => g.Id == "cs16" && !g.IsDownloaded));
 
         claim.Dispose();

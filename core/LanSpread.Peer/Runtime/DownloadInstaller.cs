@@ -37,16 +37,16 @@ internal sealed class DownloadInstaller(PeerRuntimeOptions options, IInstallTran
 
         StreamingInstall? streaming = null;
         var settled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Action<StagedDownload>? onStaged = options.InstallAfterDownload && options.StreamingInstall
-            ? staged =>
+        void StartStreaming(StagedDownload staged)
+        {
+            streaming = TryStart(game, staged, cancellationToken);
+            if (streaming is not null)
             {
-                streaming = TryStart(game, staged, cancellationToken);
-                if (streaming is not null)
-                {
-                    _settling[game] = settled.Task; // before the download can end and publish its outcome
-                }
+                _settling[game] = settled.Task; // before the download can end and publish its outcome
             }
-            : null;
+        }
+
+        Action<StagedDownload>? onStaged = options.InstallAfterDownload && options.StreamingInstall ? StartStreaming : null;
         try
         {
             var downloaded = await download(onStaged);

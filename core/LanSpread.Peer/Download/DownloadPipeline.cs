@@ -390,7 +390,8 @@ internal sealed class DownloadPipeline
             await progressStop.CancelAsync();
             await progress;
             _events.Publish(new DownloadProgress(game, job.TotalBytes, job.TotalBytes, 0));
-            var byPeer = job.BytesByPeer.Select(kv => new PeerBytes(_peerGameDb.NameOf(kv.Key) ?? kv.Key.Abbreviated, kv.Key, kv.Value, job.RateByPeer.GetValueOrDefault(kv.Key)))
+            // A peer that served and then died is pruned from the db before the end: keep its name from the start.
+            var byPeer = job.BytesByPeer.Select(kv => new PeerBytes(_peerGameDb.NameOf(kv.Key) ?? peers.FirstOrDefault(p => p.Id == kv.Key)?.Name ?? kv.Key.Abbreviated, kv.Key, kv.Value, job.RateByPeer.GetValueOrDefault(kv.Key)))
                 .OrderByDescending(p => p.Bytes).ToList();
             _logger.LogInformation("Downloaded {Game} {Version}: {Fetched} bytes fetched, {Total} total in {Seconds:0.00}s", game, version, byPeer.Sum(p => p.Bytes), job.TotalBytes, stopwatch.Elapsed.TotalSeconds);
             return (true, new DownloadGameFilesFinished(game, version, byPeer, stopwatch.Elapsed.TotalSeconds));

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One command for P1–P5 (DESIGN E), start-up (issue 20), P7 (issue 22, bench/p7.sh), P8 (issue 13, bench/p8.sh) and P2p/P9 (issue 14, bench/planner.sh), each against a real baseline run in the same invocation:
+# One command for P1–P5 (DESIGN E; P3 alone: bench/p3.sh), start-up (issue 20), P7 (issue 22, bench/p7.sh), P8 (issue 13, bench/p8.sh) and P2p/P9 (issue 14, bench/planner.sh), each against a real baseline run in the same invocation:
 #   bash bench/run.sh            full run (1 GiB and 4 GiB workloads, 3 interleaved runs each)
 #   bash bench/run.sh --quick    smaller workloads, 1 run (CI proves it still works)
 # Prints a table of medians and ratios and writes it to bench/results/latest.md.
@@ -136,25 +136,7 @@ CPU_LINE="| P1cpu | CPU-seconds per GiB (client transfer share / whole process; 
 
 # ---------------------------------------------------------------- P3: unpack vs bsdtar, both followed by sync
 echo "== P3: install (unpack) + sync vs bsdtar -xf + sync"
-p3() { # $1 game → prints "lanspread_wall bsdtar_wall" (each including a sync)
-  rm -rf "$W/p3"; mkdir -p "$W/p3/tar" "$W/p3/games/$1"
-  ln "$SEED/$1/$1.eti" "$W/p3/games/$1/$1.eti"; cp "$SEED/$1/version.ini" "$W/p3/games/$1/"
-  sync
-  local s e tar
-  s=$(now); bsdtar -xf "$SEED/$1/$1.eti" -C "$W/p3/tar"; sync; e=$(now); tar=$(secs "$s" "$e")
-  s=$(now); "$LS" install "$1" --games "$W/p3/games" --log-level Error >/dev/null 2>>"$W/install.err" || { echo "bench: install $1 failed" >&2; exit 1; }
-  sync; e=$(now)
-  # Clean up before answering: the caller reads this line through a process substitution and goes on
-  # at once, so work after the echo would race the next run.
-  rm -rf "$W/p3"
-  echo "$(secs "$s" "$e") $tar"
-}
-P3_TAR=(); P3_LS=(); P3M_TAR=(); P3M_LS=()
-for run in $(seq "$RUNS"); do
-  read -r l t < <(p3 alienswarm); P3_LS+=("$l"); P3_TAR+=("$t")
-  read -r l t < <(p3 cs16); P3M_LS+=("$l"); P3M_TAR+=("$t")
-done
-TAR=$(med "${P3_TAR[@]}"); UNP=$(med "${P3_LS[@]}"); TARM=$(med "${P3M_TAR[@]}"); UNPM=$(med "${P3M_LS[@]}")
+P3_ROWS=$(LS="$LS" BENCH="$W/benchbin/LanSpread.Bench.dll" W="$W" SIZE="$BIG" RUNS="$RUNS" FILES="$SMALLFILES" bash bench/p3.sh)
 
 # P3c: the real (compressed, solid, RAR4, …) fixtures: SharpCompress in-process vs bsdtar per archive.
 FIX=""; [ -d tests/fixtures/rar ] && FIX=$(cd tests/fixtures/rar && pwd)
@@ -273,8 +255,7 @@ ${CPU_LINE}
 | P1b | ${BIG} MiB in ${SMALLFILES} files inside the archive (same bytes on the wire) | ${LSM} s | curl over HTTPS ${CS} s | $(ratio "$LSM" "$CS")× |
 ${P2_LINE}
 ${PLANNER_ROWS}
-| P3 | install of the ${BIG} MiB stored RAR5 (one file, directory entries) + sync | ${UNP} s | bsdtar -xf + sync ${TAR} s | $(ratio "$UNP" "$TAR")× (bar ≤ 1.10×) |
-| P3m | install of ${BIG} MiB in ${SMALLFILES} files (WinRAR layout, directory entries) + sync | ${UNPM} s | bsdtar -xf + sync ${TARM} s | $(ratio "$UNPM" "$TARM")× (bar ≤ 1.10×) |
+${P3_ROWS}
 ${P3C_LINE}
 | P4 | peak RSS of the downloading process: ${BIG} MiB / ${HUGE} MiB | $((R1/1024)) MiB / $((R4/1024)) MiB | bar ≤ 120 MiB, ${HUGE} MiB ≤ 1.05 × ${BIG} MiB | $(ratio "$R4" "$R1")× |
 | S1 | \`lanspread list\` (3 games) / \`lanspread plugins\`, whole process | ${SL} s / ${SP} s | \`lanspread --version\` ${SVR} s | list bar ≤ 0.15 s |

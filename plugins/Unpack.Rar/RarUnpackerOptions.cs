@@ -9,6 +9,12 @@ public sealed class RarUnpackerOptions
     /// <summary>Copy buffer size for extraction.</summary>
     public int BufferSize { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// Files the stored-RAR5 fast path writes at a time (<c>rar.writers</c>; 1 = one after another): file
+    /// creation waits on the file system, and several writers overlap those waits in many-file archives.
+    /// </summary>
+    public int Writers { get; set; } = 4;
+
     /// <summary>Use the stored-RAR5 fast path (plain copy + CRC32 check) where the archive allows it.</summary>
     public bool UseStoredFastPath { get; set; } = true;
 

@@ -62,10 +62,10 @@ public sealed class NetnsLan : IDisposable
 
     public string Address(string host) => _addresses[host];
 
-    /// <summary>Starts <c>lanspread ARGS</c> inside a host's namespace.</summary>
-    public CliProcess Run(string host, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>Starts <c>lanspread ARGS</c> inside a host's namespace (<paramref name="cliDll"/>: another build of it, e.g. a published one).</summary>
+    public CliProcess Run(string host, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? cliDll = null)
     {
-        var process = CliProcess.Start(args, environment, wrapper: "ip", wrapperArgs: ["netns", "exec", Namespace(host)]);
+        var process = CliProcess.Start(args, environment, wrapper: "ip", wrapperArgs: ["netns", "exec", Namespace(host)], cliDll: cliDll);
         lock (_processes)
         {
             _processes.Add(process);

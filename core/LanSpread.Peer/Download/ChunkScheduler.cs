@@ -61,6 +61,11 @@ internal sealed class ChunkScheduler
     private readonly string _sideDirectory;
     private int _remaining;
     private int _sideFiles;
+    private readonly long _started = Stopwatch.GetTimestamp();
+    private int _extraCopies;
+    private int _extraWins;
+    private int _stalls;
+    private long _wastedBytes;
     private IChunkPlan _plan = null!;
     private Dictionary<string, (long Offset, int Index)[]>? _byFile;
 
@@ -214,7 +219,12 @@ internal sealed class ChunkScheduler
         var request = new ChunkRequest(peer, planned, inPlace, side, cancellationToken);
         copies.Add(request);
         peer.InFlight.Add(request);
-        peer.BusyChanged();
+        peer.BusyChanged(peer.InFlight.Count - 1);
+        if (!inPlace)
+        {
+            _extraCopies++;
+        }
+
         request.Task = FetchAsync(request);
     }
 
@@ -274,7 +284,7 @@ internal sealed class ChunkScheduler
         }
 
         peer.InFlight.Remove(request);
-        peer.BusyChanged();
+        peer.BusyChanged(peer.InFlight.Count + 1);
         request.Cancellation.Dispose();
         if (request.Error is LocalWriteException)
         {
@@ -369,6 +379,12 @@ internal sealed class ChunkScheduler
         _plan.ReportCompleted(peer.Id, request.Index, chunk.Length, request.Elapsed);
         peer.ConsecutiveFailures = 0;
         peer.Served += chunk.Length;
+        peer.CompletedOne();
+        if (!request.InPlace)
+        {
+            _extraWins++;
+        }
+
         _job.BytesByPeer.AddOrUpdate(peer.Id, chunk.Length, (_, n) => n + chunk.Length);
         _job.RateByPeer[peer.Id] = peer.MeanRate();
         _events.Publish(new ChunkCompleted(_job.Game, chunk.RelativePath, chunk.Offset, chunk.Length, peer.Name, peer.Id));
@@ -418,6 +434,7 @@ internal sealed class ChunkScheduler
     /// <summary>Takes back what a copy that did not win counted, and deletes its side file.</summary>
     private void Discard(ChunkRequest request)
     {
+        _wastedBytes += request.Received;
         if (request.InPlace)
         {
             Interlocked.Add(ref _job.BytesDone, -request.Received);
@@ -461,6 +478,7 @@ internal sealed class ChunkScheduler
                 else if (!request.StallReported && !request.Dropped && (silent ? idle >= stallAfter : idle >= stallAfter * StallPolicy.RequestStallFactor))
                 {
                     request.StallReported = true;
+                    _stalls++;
                     _logger.LogInformation("{Peer} stalled on {File}@{Offset} of {Game}: nothing for {Idle:0.0}s at {Rate:0} B/s; the chunk goes to another peer too",
                         peer.Name, request.Chunk.RelativePath, request.Chunk.Offset, _job.Game, idle.TotalSeconds, peer.Rate);
                     _plan.ReportStalled(peer.Id, request.Index, request.Received, request.Elapsed);
@@ -615,6 +633,30 @@ internal sealed class ChunkScheduler
             : $"every serving peer failed; {_remaining} chunks missing{BannedSuffix()}");
     }
 
+    /// <summary>
+    /// Where a download's time went, for tuning planners (docs/PLANNING.md): copies fetched twice, stalls, each
+    /// peer's mean pipe depth and empty-pipe time, and the tail after the first peer ran out of work.
+    /// </summary>
+    private void LogSummary()
+    {
+        if (!_logger.IsEnabled(LogLevel.Information))
+        {
+            return;
+        }
+
+        var seconds = Stopwatch.GetElapsedTime(_started).TotalSeconds;
+        var lasts = _peers.Values.Where(p => p.LastCompleted != 0).Select(p => Stopwatch.GetElapsedTime(_started, p.LastCompleted).TotalSeconds).ToList();
+        var tail = lasts.Count > 1 ? seconds - lasts.Min() : 0;
+        _logger.LogInformation("Fetched {Game} in {Seconds:0.000}s: {Extra} extra copies ({Won} won), {Wasted} bytes fetched and dropped, {Stalls} stalls, tail {Tail:0.000}s after the first peer's last chunk",
+            _job.Game, seconds, _extraCopies, _extraWins, _wastedBytes, _stalls, tail);
+        foreach (var peer in _peers.Values)
+        {
+            var (depth, empty) = peer.PipeStats(_started);
+            _logger.LogInformation("{Peer}: {Chunks} chunks, {Bytes} bytes, last at {Last:0.000}s, pipe empty {Empty:0.000}s before it, mean {Depth:0.0} in flight",
+                peer.Name, peer.Completed, peer.Served, peer.LastCompleted == 0 ? 0 : Stopwatch.GetElapsedTime(_started, peer.LastCompleted).TotalSeconds, empty.TotalSeconds, depth);
+        }
+    }
+
     private string BannedSuffix() =>
         _job.Banned.IsEmpty ? string.Empty : "; banned for bad data: " + string.Join(", ", _job.Banned.Values.Select(b => $"{b.Name} ({b.Reason})"));
 
@@ -635,10 +677,12 @@ internal sealed class ChunkScheduler
             request.Cancellation.Dispose();
         }
 
+        LogSummary();
         foreach (var peer in _peers.Values)
         {
+            var before = peer.InFlight.Count;
             peer.InFlight.Clear();
-            peer.BusyChanged();
+            peer.BusyChanged(before);
             if (peer.Served > 0)
             {
                 _job.RateByPeer[peer.Id] = peer.MeanRate();

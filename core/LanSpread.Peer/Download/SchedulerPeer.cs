@@ -13,6 +13,10 @@ internal sealed class SchedulerPeer(PeerClient client, IReadOnlyCollection<int>?
     private long _sampledReceived;
     private long _busySince;
     private TimeSpan _busy;
+    private long _depthSince = Stopwatch.GetTimestamp();
+    private double _depthIntegral;
+    private TimeSpan _emptyBeforeLast;
+    private TimeSpan _emptyTotal;
 
     public PeerClient Client { get; set; } = client;
 
@@ -78,9 +82,41 @@ internal sealed class SchedulerPeer(PeerClient client, IReadOnlyCollection<int>?
         Rate = Rate <= 0 ? sample : Rate + (Alpha * (sample - Rate));
     }
 
-    /// <summary>Keeps the time it had requests in flight, for its mean rate.</summary>
-    public void BusyChanged()
+    /// <summary>Chunks it completed (verified and won).</summary>
+    public int Completed { get; set; }
+
+    /// <summary>When it last completed a chunk (0: never).</summary>
+    public long LastCompleted { get; private set; }
+
+    /// <summary>Marks a completed chunk: the empty-pipe time so far counts as time it could have been sending.</summary>
+    public void CompletedOne()
     {
+        Completed++;
+        LastCompleted = Stopwatch.GetTimestamp();
+        _emptyBeforeLast = _emptyTotal + (InFlight.Count == 0 ? Stopwatch.GetElapsedTime(_depthSince) : TimeSpan.Zero);
+    }
+
+    /// <summary>Mean requests in flight since it joined, and how long its pipe was empty before its last completion.</summary>
+    public (double MeanDepth, TimeSpan EmptyBeforeLast) PipeStats(long since)
+    {
+        var total = Stopwatch.GetElapsedTime(since).TotalSeconds;
+        var integral = _depthIntegral + (InFlight.Count * Stopwatch.GetElapsedTime(_depthSince).TotalSeconds);
+        return (total > 0 ? integral / total : 0, _emptyBeforeLast);
+    }
+
+    /// <summary>Keeps the time it had requests in flight, for its mean rate, and its pipe's depth over time.</summary>
+    public void BusyChanged(int before)
+    {
+        var now = Stopwatch.GetTimestamp();
+        var span = Stopwatch.GetElapsedTime(_depthSince, now);
+        _depthIntegral += before * span.TotalSeconds;
+        if (before == 0)
+        {
+            _emptyTotal += span;
+        }
+
+        _depthSince = now;
+
         if (InFlight.Count > 0 && _busySince == 0)
         {
             _busySince = Stopwatch.GetTimestamp();

@@ -10,10 +10,17 @@ namespace LanSpread.Discovery.Mdns.Internal;
 /// <summary>
 /// A running advertisement and browse. Each socket is read by its own dedicated (non-pool) thread,
 /// and announcements/queries run on one more, so blocking socket work never touches the thread pool.
-/// Announces three times at start (RFC 6762 §8.3), then every query interval; answers questions
-/// about us unless the asker listed us as a known answer (§7.1: in a settled party of N peers a query
-/// costs N receptions, not N answers each received N times); expires peers not heard within their
-/// records' TTL; says goodbye (TTL 0) on dispose.
+/// Announces three times at start (RFC 6762 §8.3) and never again on a timer: every peer re-announcing
+/// every interval, each announcement parsed by every other, was the part of an idle party's cost that
+/// grew with N². Records stay fresh because the querier refreshes them (§5.2): when a known record
+/// reaches 80–82 % of its TTL unheard, a query goes out without it among the known answers, its owner
+/// answers by multicast, and that one answer refreshes it in every cache on the link (the other peers'
+/// refresh points are a little later, so they see the answer first and stay silent). Browse queries
+/// back off from the query interval to <see cref="MdnsDiscoveryOptions.MaxQueryInterval"/>; they list
+/// the instances we know (known-answer suppression, §7.1: a settled party answers none of them) and only
+/// find a peer whose announcements were missed. Answers questions about us unless the asker listed us
+/// with at least half our TTL left; expires peers not heard within their records' TTL; says goodbye
+/// (TTL 0) on dispose.
 /// </summary>
 internal sealed class MdnsSession : IDiscoverySession
 {
@@ -111,11 +118,28 @@ internal sealed class MdnsSession : IDiscoverySession
             SendQuery();
         }
 
-        while (!_stopping.Wait(_options.QueryInterval))
+        // One wake-up a second walks the (small) table of known peers: expiry and refresh points are
+        // checked there; a browse query goes out only when its backed-off time comes. Records with a short
+        // TTL (tests) are checked more often, so a refresh still lands before the record expires.
+        var tick = TimeSpan.FromTicks(Math.Clamp(_options.RecordTtl.Ticks / 20, TimeSpan.FromMilliseconds(50).Ticks, TimeSpan.FromSeconds(1).Ticks));
+        var gap = _options.QueryInterval;
+        var nextBrowse = DateTime.UtcNow + gap;
+        while (!_stopping.Wait(tick))
         {
-            Announce();
-            SendQuery();
-            Browser.Expire(DateTime.UtcNow);
+            var now = DateTime.UtcNow;
+            var browser = Browser;
+            browser.Expire(now);
+            if (now >= nextBrowse)
+            {
+                SendQuery();
+                gap = gap * 2 < _options.MaxQueryInterval ? gap * 2 : _options.MaxQueryInterval;
+                nextBrowse = now + gap;
+            }
+            else if (browser.TakeRefreshDue(now))
+            {
+                _logger.LogDebug("Asking for known mDNS records near the end of their TTL (refresh query)");
+                SendQuery();
+            }
         }
     }
 

@@ -13,7 +13,9 @@ namespace LanSpread.Discovery.Mdns.Internal;
 /// packet's source address. Sightings of an unchanged peer are folded (a Linux host hears its own
 /// and others' packets on several interfaces) and reported again only after a quiet period. Every
 /// sighting refreshes the record's TTL (RFC 6762 §10); a peer not heard within its TTL expires (gone,
-/// like a goodbye), and peers heard recently are the known answers of our queries (§7.1).
+/// like a goodbye), and peers heard recently are the known answers of our queries (§7.1). A record
+/// that reaches its refresh point (80 % of its TTL plus up to 2 % at random, §5.2) unheard asks for a
+/// query; so do the retries at 85, 90 and 95 %.
 /// </summary>
 internal sealed class ServiceBrowser(ServiceRecords self, IDiscoveryObserver observer)
 {
@@ -27,6 +29,31 @@ internal sealed class ServiceBrowser(ServiceRecords self, IDiscoveryObserver obs
         _seen.Values.Where(s => s.Heard + (s.Ttl / 2) > now)
             .Select(s => new PTRRecord { Name = self.ServiceName, DomainName = s.Instance, TTL = s.Ttl - (now - s.Heard) })
             .ToList();
+
+    /// <summary>
+    /// Whether a known record reached its next refresh point unheard (a query without it among the known
+    /// answers makes its owner answer); each point is taken once, so the retries follow at 85, 90 and 95 %.
+    /// </summary>
+    public bool TakeRefreshDue(DateTime now)
+    {
+        var due = false;
+        foreach (var (instance, sighting) in _seen)
+        {
+            if (sighting.Ttl <= TimeSpan.Zero || sighting.RefreshAt >= 1)
+            {
+                continue;
+            }
+
+            var age = (now - sighting.Heard) / sighting.Ttl;
+            if (age >= sighting.RefreshAt)
+            {
+                // The next point only if it is still unheard then; a newer sighting replaced this one otherwise.
+                due |= _seen.TryUpdate(instance, sighting with { RefreshAt = Math.Max(sighting.RefreshAt, age) + 0.05 }, sighting);
+            }
+        }
+
+        return due;
+    }
 
     /// <summary>Drops peers not heard within their records' TTL and reports them gone.</summary>
     public void Expire(DateTime now)
@@ -94,11 +121,11 @@ internal sealed class ServiceBrowser(ServiceRecords self, IDiscoveryObserver obs
             var now = DateTime.UtcNow;
             if (_seen.TryGetValue(instance.ToString(), out var last) && last.Key == key && now - last.Reported < Refold)
             {
-                _seen[instance.ToString()] = last with { Heard = now, Ttl = ptr.TTL };
+                _seen[instance.ToString()] = last with { Heard = now, Ttl = ptr.TTL, RefreshAt = RefreshPoint() };
                 continue; // a duplicate of a sighting just reported
             }
 
-            _seen[instance.ToString()] = new Sighting(instance, id, key, now, now, ptr.TTL);
+            _seen[instance.ToString()] = new Sighting(instance, id, key, now, now, ptr.TTL, RefreshPoint());
             observer.OnPeerFound(new DiscoveredPeer(id, name, endPoints, protocol, transports, "mdns"));
         }
 
@@ -122,5 +149,9 @@ internal sealed class ServiceBrowser(ServiceRecords self, IDiscoveryObserver obs
         return fields;
     }
 
-    private sealed record Sighting(DomainName Instance, PeerId Id, string Key, DateTime Reported, DateTime Heard, TimeSpan Ttl);
+    /// <summary>RFC 6762 §5.2: 80 % of the TTL plus 0–2 %, so the peers that share a record do not all ask at once.</summary>
+    private static double RefreshPoint() => 0.80 + (Random.Shared.NextDouble() * 0.02);
+
+    // RefreshAt: the fraction of the TTL unheard at which a refresh query is due.
+    private sealed record Sighting(DomainName Instance, PeerId Id, string Key, DateTime Reported, DateTime Heard, TimeSpan Ttl, double RefreshAt);
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using LanSpread.Core.Model;
 using LanSpread.Core.Planning;
 
@@ -7,13 +8,17 @@ namespace LanSpread.Planner.Adaptive.Internal;
 /// The adaptive plan. A chunk is <i>wanted</i> while it is not done and no live (non-stalled) copy is in flight.
 /// A peer asking for work gets, in order: the first wanted chunk of the streaming window it holds; else the rarest
 /// wanted chunk it holds (order shuffled once: random tie-break); else, in the end-game, a duplicate of a chunk in
-/// flight on a clearly slower peer. It gets nothing while snubbed or while its pipe holds what it sends in
-/// <see cref="QueueSeconds"/>.
+/// flight that a copy here would deliver clearly sooner. It gets nothing while snubbed or while its pipe is full (see
+/// <see cref="Depth"/>).
 /// </summary>
 internal sealed class AdaptivePlan : IChunkPlan
 {
-    /// <summary>How much work, in seconds of a peer's own rate, its pipe holds (enough to hide a request's round trip).</summary>
-    private const double QueueSeconds = 1.0;
+    /// <summary>
+    /// How much work, in seconds of a peer's own rate, its pipe holds at least: enough to hide a request's round trip
+    /// and the loop's reaction on a loaded machine. More only commits the last chunks unevenly: with 1 s, two equal
+    /// 400 Mbit/s peers on a loaded machine ended with pipes of 10 and 3 and a 0.3–0.7 s tail on one peer alone.
+    /// </summary>
+    private const double QueueSeconds = 0.25;
 
     private const int MinDepth = 2;
 
@@ -21,7 +26,7 @@ internal sealed class AdaptivePlan : IChunkPlan
     private const double SlowPeerFactor = 3;
     private const int MaxDepth = 16;
 
-    /// <summary>A duplicate goes only to a peer this much faster than every live copy's peer.</summary>
+    /// <summary>A duplicate goes only to a peer that would deliver the chunk this much sooner than its live copy.</summary>
     private const double DuplicateSpeedup = 1.5;
 
     private const int MaxLiveCopies = 2;
@@ -91,6 +96,7 @@ internal sealed class AdaptivePlan : IChunkPlan
 
             var duplicate = _peers.Values.Any(p => p.InFlight.ContainsKey(index)); // end-game, or beside a stalled copy
             state.InFlight[index] = false;
+            state.Issued[index] = Stopwatch.GetTimestamp();
             _live[index]++;
             chunk = new PlannedChunk(index, _chunks[index], duplicate);
             return true;
@@ -108,7 +114,7 @@ internal sealed class AdaptivePlan : IChunkPlan
 
             if (_peers.TryGetValue(peer, out var state))
             {
-                state.Learn(bytes, elapsed, state.InFlight.Count(f => !f.Value));
+                state.Learn(bytes, elapsed, Live(state));
                 state.Snubbed = false;
                 state.Failed.Remove(index);
             }
@@ -245,18 +251,22 @@ internal sealed class AdaptivePlan : IChunkPlan
     private int Availability(int index) => _completePeers + _partialHolders[index];
 
     /// <summary>
-    /// Requests the peer keeps in flight, in proportion to its rate: the configured depth scaled by its rate over the
-    /// fastest peer's, and at least what it sends in <see cref="QueueSeconds"/>; the configured depth before it is measured.
+    /// Requests the peer keeps in flight, in proportion to its speed: the configured depth scaled by its per-request
+    /// rate over the fastest peer's, and at least what it sends in <see cref="QueueSeconds"/>; the configured depth
+    /// before it is measured. Per-request rates, not peer rates: when the client's CPU is the limit every connection
+    /// gets the same share, so a deeper pipe shows a higher peer rate, which would deepen it further.
     /// </summary>
     private int Depth(PeerState state)
     {
-        if (state.Rate <= 0)
+        if (state.Rate <= 0 || state.RequestRate <= 0)
         {
-            return _baseDepth;
+            // Half the configured depth until a request completed: a slow peer's first requests share its link, so
+            // with a full pipe they all arrive at the very end (4 × 4 MiB at 40 Mbit/s: 3.4 s, a whole 200 MiB P9).
+            return (_baseDepth + 1) / 2;
         }
 
-        var fastest = _peers.Values.Max(p => p.Rate);
-        var share = Math.Ceiling(_baseDepth * state.Rate / fastest);
+        var fastest = _peers.Values.Max(p => p.RequestRate);
+        var share = Math.Ceiling(_baseDepth * state.RequestRate / fastest);
         var queue = Math.Ceiling(state.Rate * QueueSeconds / _meanChunk);
         return Math.Clamp((int)Math.Max(share, queue), MinDepth, MaxDepth);
     }
@@ -351,19 +361,23 @@ internal sealed class AdaptivePlan : IChunkPlan
     }
 
     /// <summary>
-    /// End-game: nothing wanted is left for this idle peer, so it duplicates the chunk in flight on the slowest peer,
-    /// if it is clearly faster than every live copy's peer (an equal peer would only double the traffic).
+    /// End-game: nothing wanted is left for this peer, so it duplicates the chunk whose live copy would take longest,
+    /// if a copy here would deliver it <see cref="DuplicateSpeedup"/> times sooner. The copy's progress is estimated
+    /// from its peer's per-request rate since it was handed out. This is what lets an idle equal peer take over a
+    /// chunk from a peer whose deeper pipe still holds several, without racing a copy that is nearly there.
     /// </summary>
     private int EndGame(PeerState state)
     {
         // Only a peer with half its pipe free duplicates: a busier one would slow its own chunks to race another's.
-        if (state.Rate <= 0 || state.InFlight.Count(f => !f.Value) >= Depth(state) / 2)
+        var live = Live(state);
+        if (state.Rate <= 0 || live >= Depth(state) / 2)
         {
             return -1;
         }
 
+        var now = Stopwatch.GetTimestamp();
         var best = -1;
-        var slowest = double.MaxValue;
+        var longest = 0.0;
         foreach (var other in _peers.Values)
         {
             if (ReferenceEquals(other, state))
@@ -378,10 +392,12 @@ internal sealed class AdaptivePlan : IChunkPlan
                     continue;
                 }
 
-                var copyRate = FastestLiveCopy(index);
-                if (copyRate * DuplicateSpeedup <= state.Rate && copyRate < slowest)
+                var length = (double)_chunks[index].Length;
+                var here = length * (live + 1) / state.Rate; // it shares this peer's link with the others in flight
+                var left = TimeLeft(index, length, now);
+                if (here * DuplicateSpeedup <= left && left > longest)
                 {
-                    (best, slowest) = (index, copyRate);
+                    (best, longest) = (index, left);
                 }
             }
         }
@@ -389,19 +405,28 @@ internal sealed class AdaptivePlan : IChunkPlan
         return best;
     }
 
-    private double FastestLiveCopy(int index)
+    /// <summary>The estimated seconds until the chunk's first live copy arrives (infinite if no live copy's peer is measured).</summary>
+    private double TimeLeft(int index, double length, long now)
     {
-        var fastest = 0.0;
+        var left = double.PositiveInfinity;
         foreach (var peer in _peers.Values)
         {
-            if (peer.InFlight.TryGetValue(index, out var stalled) && !stalled)
+            if (!peer.InFlight.TryGetValue(index, out var stalled) || stalled || peer.Rate <= 0)
             {
-                fastest = Math.Max(fastest, peer.Rate);
+                continue;
             }
+
+            // A request's own measured rate: the peer's rate over its pipe now overstates what a copy got while the
+            // pipe was deeper, which declared slow copies nearly done (a 0.9 s tail on the 400 + 40 Mbit/s bench).
+            var perRequest = peer.RequestRate > 0 ? peer.RequestRate : peer.Rate / Math.Max(1, Live(peer));
+            var sent = Math.Min(length, perRequest * Stopwatch.GetElapsedTime(peer.Issued[index], now).TotalSeconds);
+            left = Math.Min(left, (length - sent) / perRequest);
         }
 
-        return fastest;
+        return left;
     }
+
+    private static int Live(PeerState state) => state.InFlight.Count(f => !f.Value);
 
     private void EndCopy(PeerState state, int index)
     {

@@ -15,8 +15,17 @@ internal sealed class PeerState(HashSet<int>? holds)
     /// <summary>Chunks it failed: offered to it again only when no other peer holds them.</summary>
     public HashSet<int> Failed { get; } = [];
 
+    /// <summary>When each chunk in <see cref="InFlight"/> was handed to it (a Stopwatch timestamp; overwritten at each take).</summary>
+    public Dictionary<int, long> Issued { get; } = [];
+
     /// <summary>Estimated throughput in bytes per second (0 until a request completed).</summary>
     public double Rate { get; private set; }
+
+    /// <summary>
+    /// Estimated throughput of one of its requests (0 until one completed). When the client, not the link, is the limit,
+    /// every connection gets about the same share, so equal per-request rates mean equal peers whatever their pipe depth.
+    /// </summary>
+    public double RequestRate { get; private set; }
 
     /// <summary>It stalled and has not completed anything since.</summary>
     public bool Snubbed { get; set; }
@@ -34,7 +43,9 @@ internal sealed class PeerState(HashSet<int>? holds)
             return;
         }
 
-        var sample = bytes / elapsed.TotalSeconds * Math.Max(1, sharing);
+        var request = bytes / elapsed.TotalSeconds;
+        RequestRate = RequestRate <= 0 ? request : RequestRate + (Alpha * (request - RequestRate));
+        var sample = request * Math.Max(1, sharing);
         Rate = Rate <= 0 ? sample : Rate + (Alpha * (sample - Rate));
     }
 }

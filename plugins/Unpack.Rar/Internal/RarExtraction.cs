@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using LanSpread.Core.Unpacking;
 using Microsoft.Extensions.Logging;
 using SharpCompress.Archives.Rar;
@@ -21,6 +22,7 @@ internal sealed class RarExtraction
     private readonly ILogger _logger;
     private readonly IProgress<UnpackProgress>? _progress;
     private readonly CancellationToken _cancellationToken;
+    private readonly Lock _gate = new();
     private long _bytesDone;
     private long _totalBytes;
     private long _lastReport;
@@ -276,44 +278,117 @@ internal sealed class RarExtraction
             plan.Select(p => p.Relative).ToList(),
             plan.Where(p => p.Link is not null).Select(p => p.Relative).ToList());
         var links = new List<(string Relative, string Target)>();
-        var buffer = ArrayPool<byte>.Shared.Rent(_options.BufferSize);
-        try
+        // Directories made so far: a WinRAR archive lists thousands of files per directory, and each
+        // CreateDirectory of an existing one is a failing mkdir plus a stat.
+        var made = new HashSet<string>(StringComparer.Ordinal) { destination };
+        var files = new List<(StoredRar5Entry Entry, string Relative)>(plan.Count);
+        foreach (var (entry, relative, link) in plan)
         {
-            foreach (var (entry, relative, link) in plan)
+            _cancellationToken.ThrowIfCancellationRequested();
+            var path = Path.Combine(destination, relative);
+            if (entry.IsDirectory)
             {
-                _cancellationToken.ThrowIfCancellationRequested();
-                var path = Path.Combine(destination, relative);
-                if (entry.IsDirectory)
+                if (made.Add(path))
                 {
                     Directory.CreateDirectory(path);
-                    continue;
                 }
 
-                if (link is not null)
-                {
-                    links.Add((relative, link));
-                    continue;
-                }
-
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                archive.CopyEntryTo(entry, path, buffer, n =>
-                {
-                    _bytesDone += n;
-                    Report(relative, force: false);
-                }, _cancellationToken);
+                continue;
             }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
+
+            if (link is not null)
+            {
+                links.Add((relative, link));
+                continue;
+            }
+
+            var parent = Path.GetDirectoryName(path)!;
+            if (made.Add(parent))
+            {
+                Directory.CreateDirectory(parent);
+            }
+
+            files.Add((entry, relative));
         }
 
+        CopyStoredFiles(archive, destination, files);
         foreach (var (relative, target) in links)
         {
             SymlinkWriter.Create(destination, relative, target);
         }
 
         Report(archivePath, force: true);
+    }
+
+    /// <summary>
+    /// Copies the stored files, <see cref="RarUnpackerOptions.Writers"/> at a time (each file is one positioned
+    /// byte range of the archive, so they are independent). Creating a file waits on the file system's
+    /// journal and inode tables, which under write load costs milliseconds per file (issue 20: 4,096 files,
+    /// median create 0.9 ms, p90 3.5 ms, the same for bsdtar); several writers overlap those waits. The
+    /// first failure stops the others and is rethrown as it was; a cancelled token wins over it.
+    /// </summary>
+    private void CopyStoredFiles(StoredRar5Archive archive, string destination, List<(StoredRar5Entry Entry, string Relative)> files)
+    {
+        var writers = Math.Min(Math.Max(_options.Writers, 1), files.Count);
+        if (writers == 0)
+        {
+            return;
+        }
+
+        var next = -1;
+        ExceptionDispatchInfo? failure = null;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(_cancellationToken);
+        void Work()
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(_options.BufferSize);
+            try
+            {
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < files.Count)
+                {
+                    stop.Token.ThrowIfCancellationRequested();
+                    var (entry, relative) = files[i];
+                    archive.CopyEntryTo(entry, Path.Combine(destination, relative), buffer, n => Advance(relative, n), stop.Token);
+                }
+            }
+            catch (Exception ex)
+            {
+                lock (_gate)
+                {
+                    // The first failure is the one to report; the others' cancellations follow from it.
+                    failure ??= ExceptionDispatchInfo.Capture(ex);
+                }
+
+                stop.Cancel();
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+
+        var threads = new List<Thread>(writers - 1);
+        for (var w = 1; w < writers; w++)
+        {
+            var thread = new Thread(Work) { IsBackground = true, Name = "rar-writer" };
+            thread.Start();
+            threads.Add(thread);
+        }
+
+        Work();
+        foreach (var thread in threads)
+        {
+            thread.Join();
+        }
+
+        _cancellationToken.ThrowIfCancellationRequested();
+        failure?.Throw();
+    }
+
+    private void Advance(string current, int bytes)
+    {
+        Interlocked.Add(ref _bytesDone, bytes);
+        Report(current, force: false);
     }
 
     private void Report(string current, bool force)
@@ -323,11 +398,14 @@ internal sealed class RarExtraction
             return;
         }
 
-        var now = Stopwatch.GetTimestamp();
-        if (force || Stopwatch.GetElapsedTime(_lastReport, now) >= ProgressInterval)
+        lock (_gate)
         {
-            _lastReport = now;
-            _progress.Report(new UnpackProgress(_bytesDone, _totalBytes, current));
+            var now = Stopwatch.GetTimestamp();
+            if (force || Stopwatch.GetElapsedTime(_lastReport, now) >= ProgressInterval)
+            {
+                _lastReport = now;
+                _progress.Report(new UnpackProgress(Interlocked.Read(ref _bytesDone), _totalBytes, current));
+            }
         }
     }
 }

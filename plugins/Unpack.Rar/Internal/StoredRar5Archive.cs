@@ -73,7 +73,7 @@ internal sealed class StoredRar5Archive : IDisposable
     {
         using var target = File.OpenHandle(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.None, preallocationSize: entry.Size);
         var crc = new Crc32();
-        long done = 0;
+        long done = 0, queued = 0;
         while (done < entry.Size)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -87,8 +87,16 @@ internal sealed class StoredRar5Archive : IDisposable
             crc.Append(buffer.AsSpan(0, read));
             RandomAccess.Write(target, buffer.AsSpan(0, read), done);
             done += read;
+            if (done - queued >= Writeback.Batch)
+            {
+                Writeback.Start(target, queued, done - queued);
+                queued = done;
+            }
+
             progress(read);
         }
+
+        Writeback.Start(target, queued, done - queued);
 
         if (crc.GetCurrentHashAsUInt32() != entry.Crc32)
         {

@@ -13,6 +13,7 @@ internal sealed class PartyPeer
     private int _count;
     private int _lost;
     private int _discovered;
+    private long _firstJoin;
 
     public PartyPeer(string name, CliProcess process)
     {
@@ -37,6 +38,9 @@ internal sealed class PartyPeer
     /// <summary>PeerDiscovered events so far.</summary>
     public int Discovered => Volatile.Read(ref _discovered);
 
+    /// <summary>When this peer joined its first other peer (<see cref="System.Diagnostics.Stopwatch"/> timestamp; 0 before).</summary>
+    public long FirstJoin => Interlocked.Read(ref _firstJoin);
+
     private void OnLine(string line)
     {
         if (line.Contains("\"PeerLost\"", StringComparison.Ordinal))
@@ -48,6 +52,7 @@ internal sealed class PartyPeer
         if (line.Contains("\"PeerDiscovered\"", StringComparison.Ordinal))
         {
             Interlocked.Increment(ref _discovered);
+            Interlocked.CompareExchange(ref _firstJoin, System.Diagnostics.Stopwatch.GetTimestamp(), 0);
             return;
         }
 

@@ -21,7 +21,7 @@ public sealed class AdaptivePlannerTests(PlannerCatalog planners) : IClassFixtur
         var plan = Plan(Chunks(10), 4, all, half);
 
         var taken = Drain(plan, all);
-        Assert.Equal(4, taken.Count);
+        Assert.Equal(2, taken.Count); // half the configured depth until it is measured
         Assert.All(taken, c => Assert.InRange(c.Index, 5, 9)); // only it holds 5..9
         Assert.All(Drain(plan, half), c => Assert.InRange(c.Index, 0, 4));
     }
@@ -66,6 +66,32 @@ public sealed class AdaptivePlannerTests(PlannerCatalog planners) : IClassFixtur
 
         Assert.Empty(Drain(plan, fast));
         Assert.Empty(Drain(plan, slow)); // all four done: the slow copy was dropped with the win
+    }
+
+    [Fact]
+    public void In_the_end_game_an_idle_peer_takes_over_a_chunk_queued_behind_others_on_an_equally_fast_peer()
+    {
+        var idle = APeer(1);
+        var deep = APeer(2);
+        var plan = Plan(Chunks(12), 8, idle, deep);
+        var mine = Drain(plan, idle);
+        var its = Drain(plan, deep);
+        Assert.Equal(4, mine.Count); // half the depth each until measured
+        var shared = 4 * Fast; // four requests sharing one link: each at a quarter of its rate
+        foreach (var chunk in mine)
+        {
+            plan.ReportCompleted(idle.PeerId, chunk.Index, chunk.Chunk.Length, shared);
+        }
+
+        plan.ReportCompleted(deep.PeerId, its[0].Index, its[0].Chunk.Length, shared);
+        var queued = Drain(plan, deep);
+        Assert.Equal(4, queued.Count); // the rest of the wanted chunks, behind its three
+
+        // Equal peer rates, so a rule comparing them never copies; a copy here arrives long before one queued there.
+        var copies = Drain(plan, idle);
+        Assert.NotEmpty(copies);
+        Assert.All(copies, c => Assert.True(c.Duplicate));
+        Assert.All(copies, c => Assert.Contains(c.Index, its.Skip(1).Concat(queued).Select(q => q.Index)));
     }
 
     [Fact]

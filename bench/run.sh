@@ -2,6 +2,9 @@
 # One command for P1–P5 (DESIGN E; P3 alone: bench/p3.sh), start-up (issue 20), P7 (issue 22, bench/p7.sh), P8 (issue 13, bench/p8.sh) and P2p/P9 (issue 14, bench/planner.sh), each against a real baseline run in the same invocation:
 #   bash bench/run.sh            full run (1 GiB and 4 GiB workloads, 3 interleaved runs each)
 #   bash bench/run.sh --quick    smaller workloads, 1 run (CI proves it still works)
+#   BENCH_ONLY=p1 bash bench/run.sh   only the P1 rows (P1, P1h, P1cpu, P1s): 1 GiB, 3 interleaved runs, in about a minute
+#   BENCH_BIN=DIR                     reuse DIR/bin (dotnet publish of the CLI) and DIR/benchbin instead of building,
+#                                     so a quiet-lock run times only the rows (build first without the lock)
 # Prints a table of medians and ratios and writes it to bench/results/latest.md.
 # Needs root for the namespace LAN (P2, P5) and installs its baselines from Debian when missing.
 set -euo pipefail
@@ -10,6 +13,7 @@ ROOT=$(pwd)
 . bench/lib.sh
 QUICK=0; [ "${1:-}" = "--quick" ] && QUICK=1
 if [ $QUICK = 1 ]; then RUNS=1; BIG=256; HUGE=512; SMALLFILES=512; P2SIZE=128; else RUNS=3; BIG=1024; HUGE=4096; SMALLFILES=4096; P2SIZE=512; fi
+ONLY=${BENCH_ONLY:-}
 RATE_MBIT=400
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
@@ -37,9 +41,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "== building (Release)"
-dotnet publish hosts/LanSpread.Cli -c Release -o "$W/bin" -nologo -v q >/dev/null
-dotnet build bench/LanSpread.Bench -c Release -o "$W/benchbin" -nologo -v q >/dev/null
+if [ -n "${BENCH_BIN:-}" ]; then
+  ln -s "$(cd "$BENCH_BIN/bin" && pwd)" "$W/bin"; ln -s "$(cd "$BENCH_BIN/benchbin" && pwd)" "$W/benchbin"
+else
+  echo "== building (Release)"
+  dotnet publish hosts/LanSpread.Cli -c Release -o "$W/bin" -nologo -v q >/dev/null
+  dotnet build bench/LanSpread.Bench -c Release -o "$W/benchbin" -nologo -v q >/dev/null
+fi
 LS="$W/bin/lanspread"
 make_game() { dotnet "$W/benchbin/LanSpread.Bench.dll" make-game "$@" >/dev/null; }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2==1) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
@@ -47,11 +55,13 @@ now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", b-a}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
 
+if [ "$ONLY" = p1 ]; then echo "== workloads: ${BIG} MiB one file (alienswarm), 1 MiB (openttd)"; else
 echo "== workloads: ${BIG} MiB one file (alienswarm), ${BIG} MiB in ${SMALLFILES} files (cs16), ${HUGE} MiB one file (bfbc2), 1 MiB (openttd); WinRAR layout (directory entries, times, owner)"
+fi
 SEED="$W/seed/games"; mkdir -p "$SEED"
 make_game "$SEED" alienswarm "$BIG" 1
-make_game "$SEED" cs16 "$BIG" "$SMALLFILES"
-make_game "$SEED" bfbc2 "$HUGE" 1
+[ "$ONLY" = p1 ] || make_game "$SEED" cs16 "$BIG" "$SMALLFILES"
+[ "$ONLY" = p1 ] || make_game "$SEED" bfbc2 "$HUGE" 1
 make_game "$SEED" openttd 1 1
 # CPU time of a running process (utime+stime, seconds) from /proc, for the serving sides.
 TCK=$(getconf CLK_TCK)
@@ -122,17 +132,27 @@ for run in $(seq "$RUNS"); do
   read -r wall c sv < <(curl_run https://127.0.0.1:18443/alienswarm/alienswarm.eti); P1_HTTPS+=("$wall"); CPU_CURLS+=("$c"); CPU_NGINXS+=("$sv"); sync
   read -r wall transfer rss c sv < <(get_run alienswarm "$W/dl/ls$run"); P1_LS+=("$wall"); P1_TR+=("$transfer"); RSS1+=("$rss"); CPU_LS+=("$c"); CPU_LSS+=("$sv"); rm -rf "$W/dl/ls$run"; sync
   read -r wall transfer rss c sv < <(get_run openttd "$W/dl/tiny$run"); TINY+=("$wall"); CPU_TINY+=("$c"); rm -rf "$W/dl/tiny$run"
+  [ "$ONLY" = p1 ] && continue
   read -r wall transfer rss c sv < <(get_run cs16 "$W/dl/small$run"); P1_SMALL+=("$wall"); rm -rf "$W/dl/small$run"; sync
 done
-read -r wall transfer rss c sv < <(get_run bfbc2 "$W/dl/huge"); RSS4+=("$rss"); rm -rf "$W/dl/huge"
+[ "$ONLY" = p1 ] || { read -r wall transfer rss c sv < <(get_run bfbc2 "$W/dl/huge"); RSS4+=("$rss"); rm -rf "$W/dl/huge"; }
 med() { printf '%s\n' "$@" | median; }
-CH=$(med "${P1_HTTP[@]}"); CS=$(med "${P1_HTTPS[@]}"); L1=$(med "${P1_LS[@]}"); T1=$(med "${P1_TR[@]}"); LSM=$(med "${P1_SMALL[@]}"); TW=$(med "${TINY[@]}")
-R1=$(med "${RSS1[@]}"); R4=$(med "${RSS4[@]}")
+CH=$(med "${P1_HTTP[@]}"); CS=$(med "${P1_HTTPS[@]}"); L1=$(med "${P1_LS[@]}"); T1=$(med "${P1_TR[@]}"); TW=$(med "${TINY[@]}")
+R1=$(med "${RSS1[@]}")
 # CPU-seconds per GiB: the client's whole process, and its transfer share (minus a 1 MiB get: start-up,
 # handshake, GetGame); the server's is measured on the running process, so it is transfer only.
 CL=$(med "${CPU_LS[@]}"); CT=$(med "${CPU_TINY[@]}"); SV=$(med "${CPU_LSS[@]}")
 CLT=$(awk -v a="$CL" -v b="$CT" 'BEGIN {printf "%.3f", a-b}')
+P1_ROWS="| P1 | ${BIG} MiB, one file, loopback, to disk (wall, process start included) | ${L1} s (transfer ${T1} s) | curl from nginx over HTTPS (TLS 1.3, ECDSA P-256) ${CS} s | $(ratio "$L1" "$CS")× (bar ≤ 1.0×) |
+| P1h | the same against plain HTTP | ${L1} s | curl from nginx over HTTP (sendfile) ${CH} s | $(ratio "$L1" "$CH")× (goal ≤ 1.0×) |"
 CPU_LINE="| P1cpu | CPU-seconds per GiB (client transfer share / whole process; server) | client $(per_gib "$CLT" "$BIG") / $(per_gib "$CL" "$BIG"), server $(per_gib "$SV" "$BIG") | curl $(per_gib "$(med "${CPU_CURLS[@]}")" "$BIG") + nginx $(per_gib "$(med "${CPU_NGINXS[@]}")" "$BIG") over HTTPS; curl $(per_gib "$(med "${CPU_CURL[@]}")" "$BIG") + nginx $(per_gib "$(med "${CPU_NGINX[@]}")" "$BIG") over HTTP | |"
+if [ "$ONLY" = p1 ]; then
+  RESULT=$(printf '| id | workload | LanSpread (median of %s) | baseline (same run) | ratio |\n|---|---|---|---|---|\n%s\n%s\n| P1s | 1 MiB game (fixed cost: start, compose, connect, handshake, GetGame) | %s s | | |\n' "$RUNS" "$P1_ROWS" "$CPU_LINE" "$TW")
+  echo "per run (s): curl HTTP ${P1_HTTP[*]}; curl HTTPS ${P1_HTTPS[*]}; get ${P1_LS[*]} (transfer ${P1_TR[*]}); 1 MiB get ${TINY[*]}"
+  echo; echo "$RESULT"
+  exit 0
+fi
+LSM=$(med "${P1_SMALL[@]}"); R4=$(med "${RSS4[@]}")
 
 # ---------------------------------------------------------------- P3: unpack vs bsdtar, both followed by sync
 echo "== P3: install (unpack) + sync vs bsdtar -xf + sync"
@@ -248,8 +268,7 @@ P7_ROWS=$(LS="$LS" BENCH="$W/benchbin/LanSpread.Bench.dll" W="$W" SIZE="$BIG" RU
 RESULT=$(cat <<TABLE
 | id | workload | LanSpread (median of $RUNS) | baseline (same run) | ratio |
 |---|---|---|---|---|
-| P1 | ${BIG} MiB, one file, loopback, to disk (wall, process start included) | ${L1} s (transfer ${T1} s) | curl from nginx over HTTPS (TLS 1.3, ECDSA P-256) ${CS} s | $(ratio "$L1" "$CS")× (bar ≤ 1.0×) |
-| P1h | the same against plain HTTP | ${L1} s | curl from nginx over HTTP (sendfile) ${CH} s | $(ratio "$L1" "$CH")× (goal ≤ 1.0×) |
+${P1_ROWS}
 ${CPU_LINE}
 | P1s | 1 MiB game (fixed cost: start, compose, connect, handshake, GetGame) | ${TW} s | | |
 | P1b | ${BIG} MiB in ${SMALLFILES} files inside the archive (same bytes on the wire) | ${LSM} s | curl over HTTPS ${CS} s | $(ratio "$LSM" "$CS")× |

@@ -7,9 +7,9 @@ namespace LanSpread.Peer.Download;
 /// <summary>
 /// The durable resume record of a download, <c>.lanspread.progress</c> beside the intent log: a header
 /// naming the manifest digest, then one line per verified chunk (<c>SHA256 OFFSET PATH</c>) of the files
-/// staged under <c>.lanspread.partial/</c>. Chunks are recorded in batches: the staged files of the
+/// staged under <c>.lanspread.partial/</c>. Chunks are recorded in batches, written off the caller's thread: the staged files of the
 /// batch are fsync'd first, then the lines are appended and the record fsync'd, so a recorded chunk is
-/// on disk and a crash loses at most the last batch. A torn last line is ignored when read back.
+/// on disk and a crash loses at most the last batches. A torn last line is ignored when read back.
 /// </summary>
 internal sealed class ProgressRecord : IDisposable
 {
@@ -22,7 +22,10 @@ internal sealed class ProgressRecord : IDisposable
     private readonly List<(string Path, long Offset, string Sha)> _pending = [];
     private long _pendingBytes;
     private readonly Lock _gate = new();
+    private readonly Lock _writer = new();
     private long _lastFlush = Environment.TickCount64;
+    private Task _background = Task.CompletedTask;
+    private LocalWriteException? _failure;
 
     private ProgressRecord(string path, string stagingRoot, string digest, bool append, long batchBytes, TimeSpan batchInterval)
     {
@@ -77,62 +80,117 @@ internal sealed class ProgressRecord : IDisposable
     public static ProgressRecord Open(string root, string stagingRoot, string digest, bool append, long batchBytes, TimeSpan batchInterval) =>
         new(PathIn(root), stagingRoot, digest, append, batchBytes, batchInterval);
 
-    /// <summary>Records a verified chunk; writes the batch when it is full or old enough.</summary>
+    /// <summary>
+    /// Records a verified chunk; when the batch is full or old enough it is written on a pool thread, so
+    /// the caller (the scheduler's loop) does not wait for the fsyncs: they took 5-10 ms each, ten times a
+    /// second, and every one held back the next requests (docs/BENCHMARKS.md, P1). A write that failed in
+    /// the background is thrown here, at the next chunk.
+    /// </summary>
     public void Add(string path, long offset, long length, string sha)
     {
         lock (_gate)
         {
+            ThrowIfFailedLocked();
             _pending.Add((path, offset, sha));
             _pendingBytes += length;
-            if (_pendingBytes >= _batchBytes || Environment.TickCount64 - _lastFlush >= _batchInterval.TotalMilliseconds)
+            if (_background.IsCompleted && (_pendingBytes >= _batchBytes || Environment.TickCount64 - _lastFlush >= _batchInterval.TotalMilliseconds))
             {
-                FlushLocked();
+                _lastFlush = Environment.TickCount64;
+                _background = Task.Run(WriteInBackground);
             }
         }
     }
 
-    /// <summary>Writes what is pending (staged data first, then the record), durably.</summary>
+    /// <summary>Writes what is pending (staged data first, then the record), durably: every chunk added before this call is on disk when it returns.</summary>
     public void Flush()
     {
+        WritePending();
         lock (_gate)
         {
-            FlushLocked();
+            ThrowIfFailedLocked();
         }
     }
 
-    public void Dispose() => _stream.Dispose();
-
-    private void FlushLocked()
+    public void Dispose()
     {
-        _lastFlush = Environment.TickCount64;
-        if (_pending.Count == 0)
+        Task background;
+        lock (_gate)
         {
-            return;
+            background = _background;
         }
 
+        // The record's stream must not close under a batch being written.
+        background.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).Wait();
+        _stream.Dispose();
+    }
+
+    private void WriteInBackground()
+    {
         try
         {
-            foreach (var file in _pending.Select(p => p.Path).Distinct(StringComparer.Ordinal))
-            {
-                // fsync is per inode: a fresh descriptor flushes what the chunk writers wrote.
-                using var data = new FileStream(System.IO.Path.Combine(_stagingRoot, file), FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite, bufferSize: 0);
-                data.Flush(flushToDisk: true);
-            }
-
-            var text = new StringBuilder();
-            foreach (var (path, offset, sha) in _pending)
-            {
-                text.Append(sha).Append(' ').Append(offset.ToString(CultureInfo.InvariantCulture)).Append(' ').Append(path).Append('\n');
-            }
-
-            _stream.Write(Encoding.UTF8.GetBytes(text.ToString()));
-            _stream.Flush(flushToDisk: true);
-            _pending.Clear();
-            _pendingBytes = 0;
+            WritePending();
         }
-        catch (IOException ex)
+        catch (LocalWriteException ex)
         {
-            throw new LocalWriteException($"cannot record download progress: {ex.Message}", ex);
+            lock (_gate)
+            {
+                _failure ??= ex;
+            }
+        }
+    }
+
+    private void ThrowIfFailedLocked()
+    {
+        if (_failure is { } failure)
+        {
+            throw new LocalWriteException(failure.Message, failure);
+        }
+    }
+
+    /// <summary>
+    /// One writer at a time, and it takes everything pending when it starts: batches reach the record in
+    /// the order they were added, and a line is written only after its staged data was fsync'd.
+    /// </summary>
+    private void WritePending()
+    {
+        lock (_writer)
+        {
+            List<(string Path, long Offset, string Sha)> batch;
+            lock (_gate)
+            {
+                _lastFlush = Environment.TickCount64;
+                if (_pending.Count == 0)
+                {
+                    return;
+                }
+
+                batch = [.. _pending];
+                _pending.Clear();
+                _pendingBytes = 0;
+            }
+
+            try
+            {
+                foreach (var file in batch.Select(p => p.Path).Distinct(StringComparer.Ordinal))
+                {
+                    // fsync is per inode: a fresh descriptor flushes what the chunk writers wrote.
+                    using var data = new FileStream(System.IO.Path.Combine(_stagingRoot, file), FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite, bufferSize: 0);
+                    data.Flush(flushToDisk: true);
+                }
+
+                var text = new StringBuilder();
+                foreach (var (path, offset, sha) in batch)
+                {
+                    text.Append(sha).Append(' ').Append(offset.ToString(CultureInfo.InvariantCulture)).Append(' ').Append(path).Append('\n');
+                }
+
+                _stream.Write(Encoding.UTF8.GetBytes(text.ToString()));
+                _stream.Flush(flushToDisk: true);
+            }
+            catch (IOException ex)
+            {
+                throw new LocalWriteException($"cannot record download progress: {ex.Message}", ex);
+            }
         }
     }
 }

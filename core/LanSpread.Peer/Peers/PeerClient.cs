@@ -145,7 +145,9 @@ public sealed class PeerClient : IAsyncDisposable
 
             try
             {
-                await RandomAccess.WriteAsync(target, buffer[..filled], offset + done, cancellationToken);
+                // A plain pwrite on this thread: the asynchronous form hands every block to another pool
+                // thread on Linux (a queue, a wake-up and a context switch per 256 KiB) to make the same call.
+                RandomAccess.Write(target, buffer.Span[..filled], offset + done);
             }
             catch (IOException ex)
             {

@@ -19,6 +19,12 @@ namespace LanSpread.Transport.Tls.Internal;
 /// </summary>
 internal sealed class TlsConnectionPool : ITransportConnection, ITransportConnectionState
 {
+    /// <summary>
+    /// What one recv may take from the socket under the TLS layer (see <see cref="ReadAheadStream"/>): eight
+    /// records, 1 MiB for a full pool of eight connections.
+    /// </summary>
+    private const int ReadAheadBytes = 128 * 1024;
+
     private readonly SslClientAuthenticationOptions _clientOptions;
     private readonly TlsTransportOptions _options;
     private readonly ILogger _logger;
@@ -184,7 +190,7 @@ internal sealed class TlsConnectionPool : ITransportConnection, ITransportConnec
         try
         {
             await socket.ConnectAsync(RemoteEndPoint, timeout.Token);
-            ssl = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
+            ssl = new SslStream(new ReadAheadStream(new NetworkStream(socket, ownsSocket: true), ReadAheadBytes), leaveInnerStreamOpen: false);
             await ssl.AuthenticateAsClientAsync(_clientOptions, timeout.Token);
             var actual = TlsSettings.IdOf(ssl.RemoteCertificate);
             var expected = _expected;

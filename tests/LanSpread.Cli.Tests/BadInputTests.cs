@@ -90,6 +90,9 @@ public sealed class BadInputTests
             { ["demo", "--dir", "{file}"], 2, "--dir '{file}' is a file" },
             { ["demo", "--dir", "{full}"], 2, "is not empty" },
             { ["demo", "--log-level", "loud"], 2, "--log-level 'loud'" },
+            { ["demo", "--clients", "0"], 2, "--clients '0' must be a whole number from 1 to 8" },
+            { ["demo", "--clients", "9"], 2, "--clients '9' must be a whole number from 1 to 8" },
+            { ["demo", "--seeder-rate", "0"], 2, "--seeder-rate '0' must be a positive size" },
 
             // Documented codes other than 2.
             { ["install", "nosuchgame", "--games", "{games}"], 3, "no game 'nosuchgame'" },

@@ -114,16 +114,43 @@ public sealed class CliVerbTests
     }
 
     [Fact]
-    public async Task Demo_runs_alone_and_verifies_the_installed_game_keeping_the_tree_it_was_given()
+    public async Task Demo_clients_feed_each_other_and_every_client_installs_the_source_byte_for_byte()
     {
+        // The demo as a user runs it (real peers in one process, TLS over loopback sockets), with the
+        // tree kept so the installs can be checked here, independently of the demo's own verification.
         using var temp = new TempDir();
-        using var cli = await CliProcess.RunAsync(["demo", "--dir", temp.Path, "--size", "8M"], TimeSpan.FromMinutes(2));
-        Assert.Equal(0, cli.ExitCode);
-        Assert.Contains("Verified", cli.Stderr, StringComparison.Ordinal);
-        var events = cli.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("event").GetString()).ToList();
-        Assert.Contains("DownloadGameFilesFinished", events);
-        Assert.Contains("InstallGameFinished", events);
-        Assert.True(File.Exists(Path.Combine(temp.Path, "client", "games", "openttd", "local", "game.exe")));
+        using var cli = await CliProcess.RunAsync(["demo", "--dir", temp.Path, "--size", "8M", "--clients", "3"], TimeSpan.FromMinutes(2));
+        Assert.True(cli.ExitCode == 0, cli.Stderr);
+        Assert.Contains("Verified: on each of the 3 clients", cli.Stderr, StringComparison.Ordinal);
+        var lines = cli.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var clients = new[] { "demo-client-1", "demo-client-2", "demo-client-3" };
+
+        // Every client's events are tagged with it, and each one downloaded and installed.
+        foreach (var client in clients)
+        {
+            var own = lines.Where(l => l.TryGetProperty("client", out var c) && c.GetString() == client).Select(l => l.GetProperty("event").GetString()).ToList();
+            Assert.Contains("DownloadGameFilesFinished", own);
+            Assert.Contains("InstallGameFinished", own);
+        }
+
+        // The summary: the clients served each other (partial peers contributed), and every client verified.
+        var summary = lines[^1];
+        Assert.Equal("DemoSummary", summary.GetProperty("event").GetString());
+        var rows = summary.GetProperty("clients").EnumerateArray().ToList();
+        Assert.Equal(clients, rows.Select(r => r.GetProperty("client").GetString()));
+        Assert.All(rows, r => Assert.True(r.GetProperty("verified").GetBoolean()));
+        Assert.Contains(rows, r => r.GetProperty("fromClients").GetInt64() > 0);
+        Assert.True(rows.Sum(r => r.GetProperty("fromClients").GetInt64()) > 0, "no client got a byte from another client");
+        Assert.All(rows, r => Assert.True(r.GetProperty("fromSeeder").GetInt64() + r.GetProperty("fromClients").GetInt64() >= summary.GetProperty("gameBytes").GetInt64() - 64));
+        Assert.True(summary.GetProperty("seederAloneSeconds").GetDouble() > 0);
+
+        // The demo's own check, repeated: every client's installed tree equals the sample source.
+        var source = Manifest(Path.Combine(temp.Path, "seeder", "sample-source"));
+        Assert.NotEmpty(source);
+        foreach (var number in new[] { 1, 2, 3 })
+        {
+            Assert.Equal(source, Manifest(Path.Combine(temp.Path, $"client-{number}", "games", "openttd", "local")));
+        }
     }
 
     [Fact]
@@ -140,7 +167,14 @@ public sealed class CliVerbTests
         using var kept = await CliProcess.RunAsync(["demo", "--size", "4M", "--keep"], TimeSpan.FromMinutes(2), environment);
         Assert.True(kept.ExitCode == 0, kept.Stderr);
         var tree = Assert.Single(Directory.EnumerateDirectories(tmp.Path, "lanspread-demo-*"));
-        Assert.True(File.Exists(Path.Combine(tree, "client", "games", "openttd", "local", "game.exe")));
+        Assert.True(File.Exists(Path.Combine(tree, "client-1", "games", "openttd", "local", "game.exe")));
         Assert.Contains(tree, kept.Stderr, StringComparison.Ordinal);
     }
+
+    /// <summary>Relative path and SHA-256 of every file under <paramref name="root"/>, sorted.</summary>
+    private static List<string> Manifest(string root) =>
+        Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+            .Select(f => $"{Path.GetRelativePath(root, f)} {Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f)))}")
+            .Order(StringComparer.Ordinal)
+            .ToList();
 }

@@ -331,7 +331,8 @@ internal sealed class AdaptivePlan : IChunkPlan
 
     /// <summary>
     /// Near the end a clearly slower peer takes nothing new when the faster peers would clear every wanted chunk
-    /// before it could deliver one more: its copy would only be duplicated and cancelled.
+    /// before it could deliver one more: its copy would only be duplicated and cancelled. Not when it holds a
+    /// wanted chunk none of the faster peers holds.
     /// </summary>
     private bool TooSlowForWhatIsLeft(PeerState state)
     {
@@ -340,7 +341,8 @@ internal sealed class AdaptivePlan : IChunkPlan
             return false;
         }
 
-        var faster = _peers.Values.Where(p => !p.Snubbed && p.Rate > state.Rate * SlowPeerFactor).Sum(p => p.Rate);
+        var fasterPeers = _peers.Values.Where(p => !p.Snubbed && p.Rate > state.Rate * SlowPeerFactor).ToList();
+        var faster = fasterPeers.Sum(p => p.Rate);
         if (faster <= 0)
         {
             return false;
@@ -351,10 +353,20 @@ internal sealed class AdaptivePlan : IChunkPlan
         var wanted = 0;
         for (var k = _scanFrom; k < _order.Length && wanted < threshold; k++)
         {
-            if (Wanted(_order[k]))
+            var index = _order[k];
+            if (!Wanted(index))
             {
-                wanted++;
+                continue;
             }
+
+            // The faster peers clear only what they hold: a chunk this peer holds and none of them does (a
+            // capped seeder's, beside fast partial peers) is its to fetch, or the download waits on it forever.
+            if (Eligible(state, index) && !fasterPeers.Any(p => p.Has(index)))
+            {
+                return false;
+            }
+
+            wanted++;
         }
 
         return wanted < threshold;

@@ -28,26 +28,9 @@ public sealed class PseudoTerminalTests(ITestOutputHelper output)
             "dotnet", Repo.CliDll, "get", "openttd", "--games", temp.Sub("client"), "--data", temp.Sub("client-data"), "--name", "client",
             "--listen", "127.0.0.1:0", "--no-mdns", "--peer", $"127.0.0.1:{port}", "--chunk-size", "1M", "--timeout", "60",
         }.Select(Quote));
-        var info = new ProcessStartInfo("script") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
-        foreach (var arg in new[] { "-qfec", $"stty cols 80 rows 40; exec {get}", "/dev/null" })
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        info.Environment["TERM"] = "xterm-256color";
-        info.Environment.Remove("NO_COLOR");
-        using var terminal = Process.Start(info)!;
-        terminal.StandardInput.Close();
-        var raw = terminal.StandardOutput.ReadToEndAsync();
-        var errors = terminal.StandardError.ReadToEndAsync();
-        using (var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(90)))
-        {
-            await terminal.WaitForExitAsync(cancel.Token);
-        }
-
-        var stream = await raw;
+        var (exitCode, stream, errors) = await RunOnTerminalAsync(get);
         output.WriteLine(stream.Replace("\u001b", "\\e", StringComparison.Ordinal));
-        Assert.True(terminal.ExitCode == 0, $"exit {terminal.ExitCode}: {await errors}\n{stream}");
+        Assert.True(exitCode == 0, $"exit {exitCode}: {errors}\n{stream}");
 
         // Every frame: a piece of a line that draws a bar carries no log text.
         foreach (var piece in stream.Split(['\r', '\n']).Where(p => p.Contains('━', StringComparison.Ordinal)))
@@ -83,6 +66,67 @@ public sealed class PseudoTerminalTests(ITestOutputHelper output)
         var downloadedLog = rows.Select((Text, Index) => (Text, Index)).Single(r => r.Text.Contains("info: LanSpread.Peer.Download.DownloadPipeline Downloaded openttd", StringComparison.Ordinal));
         Assert.True(downloadedLog.Index > install.Index, "the held log line should come after the bars");
         Assert.Contains(rows, r => r.StartsWith("installed openttd", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Demo_on_an_80_column_terminal_shows_one_bar_per_client_and_the_split_table()
+    {
+        using var temp = new TempDir();
+        var demo = string.Join(' ', new[] { "dotnet", Repo.CliDll, "demo", "--size", "8M", "--dir", temp.Sub("demo") }.Select(Quote));
+        var (exitCode, stream, errors) = await RunOnTerminalAsync(demo);
+        output.WriteLine(stream.Replace("\u001b", "\\e", StringComparison.Ordinal));
+        Assert.True(exitCode == 0, $"exit {exitCode}: {errors}\n{stream}");
+
+        var screen = new TerminalScreen(80);
+        screen.Feed(stream);
+        var rows = screen.Rows;
+        output.WriteLine(string.Join('\n', rows));
+
+        // One bar per client, finished, naming what came from the seeder and from the other clients.
+        var bars = rows.Select((Text, Index) => (Text, Index)).Where(r => r.Text.Contains('━', StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, bars.Count);
+        for (var n = 1; n <= 3; n++)
+        {
+            var bar = Assert.Single(bars, b => b.Text.StartsWith($"client {n} installed seeder ", StringComparison.Ordinal));
+            Assert.Contains("· clients ", bar.Text, StringComparison.Ordinal);
+            Assert.Contains("100%", bar.Text, StringComparison.Ordinal);
+            Assert.DoesNotContain(bar.Index, screen.WrappedRows); // the live view fits 80 columns
+        }
+
+        // Under the bars: the table with a row per client, every one verified, and the gain line.
+        var header = rows.Select((Text, Index) => (Text, Index)).Single(r => r.Text.Contains("from the seeder", StringComparison.Ordinal) && r.Text.Contains("from other clients", StringComparison.Ordinal)).Index;
+        Assert.True(header > bars[^1].Index, "the table should follow the bars");
+        for (var n = 1; n <= 3; n++)
+        {
+            var row = Assert.Single(rows, r => r.Contains($"│ client {n} ", StringComparison.Ordinal));
+            Assert.Contains("yes", row, StringComparison.Ordinal);
+        }
+
+        Assert.Contains(rows, r => r.StartsWith("3 clients got 8.0 MiB each in ", StringComparison.Ordinal));
+        Assert.Contains("faster", string.Concat(rows), StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs a shell command line on a pseudo-terminal 80 columns wide; its exit code, the raw stream and stderr.</summary>
+    private static async Task<(int ExitCode, string Stream, string Errors)> RunOnTerminalAsync(string commandLine)
+    {
+        var info = new ProcessStartInfo("script") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        foreach (var arg in new[] { "-qfec", $"stty cols 80 rows 40; exec {commandLine}", "/dev/null" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["TERM"] = "xterm-256color";
+        info.Environment.Remove("NO_COLOR");
+        using var terminal = Process.Start(info)!;
+        terminal.StandardInput.Close();
+        var raw = terminal.StandardOutput.ReadToEndAsync();
+        var errors = terminal.StandardError.ReadToEndAsync();
+        using (var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(90)))
+        {
+            await terminal.WaitForExitAsync(cancel.Token);
+        }
+
+        return (terminal.ExitCode, await raw, await errors);
     }
 
     private static string Quote(string arg) => $"'{arg.Replace("'", "'\\''", StringComparison.Ordinal)}'";

@@ -118,6 +118,33 @@ public sealed class AdaptivePlannerTests(PlannerCatalog planners) : IClassFixtur
     }
 
     [Fact]
+    public void Near_the_end_a_much_slower_peer_still_takes_the_chunks_no_faster_peer_holds()
+    {
+        // A seeder with a capped upload and a fast partial peer (a swarm on a LAN, lanspread demo): the
+        // chunks only the seeder holds must still come from it, however slow, or the download stalls on them.
+        var seeder = APeer(1);
+        var partial = APeer(2, [.. Enumerable.Range(0, 36)]);
+        var tenth = TimeSpan.FromMilliseconds(100);
+        var plan = Plan(Chunks(40), 1, seeder, partial);
+        var a = Drain(plan, partial).Single();
+        plan.ReportCompleted(partial.PeerId, a.Index, a.Chunk.Length, Fast);
+        var b = Drain(plan, seeder).Single();
+        Assert.InRange(b.Index, 36, 39); // rarest first: only the seeder holds 36..39
+        plan.ReportCompleted(seeder.PeerId, b.Index, b.Chunk.Length, tenth);
+        while (Drain(plan, partial) is { Count: > 0 } taken)
+        {
+            foreach (var chunk in taken)
+            {
+                plan.ReportCompleted(partial.PeerId, chunk.Index, chunk.Chunk.Length, Fast);
+            }
+        }
+
+        var left = Drain(plan, seeder);
+        Assert.NotEmpty(left);
+        Assert.All(left, c => Assert.InRange(c.Index, 36, 39));
+    }
+
+    [Fact]
     public void A_stalled_chunk_goes_to_another_peer_and_the_stalled_peer_gets_nothing_until_it_completes_something()
     {
         var stalling = APeer(1);

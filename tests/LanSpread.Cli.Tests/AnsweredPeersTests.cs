@@ -7,7 +7,8 @@ namespace LanSpread.Cli.Tests;
 /// <summary>
 /// Verbs that wait for peers stop waiting once every peer found has answered: <c>get</c> of a game no
 /// peer offers exits 3 after the settle time, and <c>list --remote</c> returns; their timeouts are
-/// maxima. Each runs with a timeout far beyond what the process is allowed, so waiting it out fails.
+/// maxima. Each runs with a timeout far beyond what the process is allowed (600 s against 120 s, which
+/// is generous for a process start on a loaded machine), so waiting it out fails.
 /// </summary>
 public sealed class AnsweredPeersTests
 {
@@ -22,7 +23,7 @@ public sealed class AnsweredPeersTests
         var (bravo, port) = await ProcessPeers.ServeAsync(temp, "bravo", games);
         using var bravoProcess = bravo;
 
-        using var get = await CliProcess.RunAsync(ProcessPeers.GetArgs(temp, "homebrew", temp.Sub("client"), [port], "--timeout", "600", "--settle", "2"), TimeSpan.FromSeconds(60));
+        using var get = await CliProcess.RunAsync(ProcessPeers.GetArgs(temp, "homebrew", temp.Sub("client"), [port], "--timeout", "600", "--settle", "2"), TimeSpan.FromSeconds(120));
         Assert.True(get.ExitCode == 3, $"exit {get.ExitCode}\n{get.Stderr}");
         var last = JsonDocument.Parse(get.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]).RootElement;
         Assert.Equal("DownloadGameFilesFailed", last.GetProperty("event").GetString());
@@ -43,7 +44,7 @@ public sealed class AnsweredPeersTests
 
         using var list = await CliProcess.RunAsync(
             ["list", "--remote", "--games", temp.Sub("client"), "--data", temp.Sub("client-data"), "--no-mdns", "--peer", $"127.0.0.1:{port}", "--timeout", "600"],
-            TimeSpan.FromSeconds(60));
+            TimeSpan.FromSeconds(120));
         Assert.True(list.ExitCode == 0, list.Stderr);
         var listing = JsonDocument.Parse(list.Stdout).RootElement;
         Assert.Equal("bravo", Assert.Single(listing.GetProperty("peers").EnumerateArray()).GetProperty("name").GetString());

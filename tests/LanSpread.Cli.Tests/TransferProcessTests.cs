@@ -110,7 +110,9 @@ public sealed class TransferProcessTests
         File.WriteAllBytes(Path.Combine(clientRoot, "local", "old.txt"), [1]);
         var alphaGames = temp.Sub("alpha");
         GameFixture.Create(alphaGames, "alienswarm", "2", BigGame(20));
-        var (alpha, port) = await ProcessPeers.ServeAsync(temp, "alpha", alphaGames);
+        // At 2 MB/s the game takes 10 s or more: the kill at the first chunk cannot race a loopback download
+        // that finishes first, however late the test reads the chunk line. The kill ends it early.
+        var (alpha, port) = await ProcessPeers.ServeAsync(temp, "alpha", alphaGames, "--max-upload-rate", "2M");
         using var a = alpha;
 
         using var get = CliProcess.Start(ProcessPeers.GetArgs(temp, "alienswarm", clientGames, [port], "--chunk-size", "256K", "--timeout", "120"));

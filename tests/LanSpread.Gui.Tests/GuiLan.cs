@@ -51,17 +51,35 @@ internal sealed class GuiLan : IAsyncDisposable
             GameFixture.Create(lan.SeedGames, Small, "1.6", new Dictionary<string, byte[]> { ["hl.exe"] = [1] });
         }
 
+        var started = new List<(string Name, CliProcess Process, double Rate)>();
         for (var i = 0; i < seeders; i++)
         {
             var name = $"seeder-{(char)('a' + i)}";
-            var port = Ports.Free();
-            var process = CliProcess.Start(["serve", "--games", lan.SeedGames, "--data", lan.Temp.Sub($"{name}-data"), "--name", name, "--listen", $"127.0.0.1:{port}", "--no-mdns", "--ping-interval", "0.5", "--chunk-size", "256K"]);
-            lan.Seeders.Add((name, port, process, new ThrottledRelay(port, rates?[i] ?? 4_000_000)));
+            // Port 0, read back from the log: a port picked free beforehand can be taken before serve binds it.
+            var process = CliProcess.Start(["serve", "--games", lan.SeedGames, "--data", lan.Temp.Sub($"{name}-data"), "--name", name, "--listen", "127.0.0.1:0", "--no-mdns", "--ping-interval", "0.5", "--chunk-size", "256K"]);
+            started.Add((name, process, rates?[i] ?? 4_000_000));
+        }
+
+        foreach (var (name, process, rate) in started)
+        {
+            try
+            {
+                var port = await process.WaitForListenPortAsync(TimeSpan.FromSeconds(60));
+                lan.Seeders.Add((name, port, process, new ThrottledRelay(port, rate)));
+            }
+            catch
+            {
+                foreach (var (_, orphan, _) in started.Where(s => !lan.Seeders.Any(seeder => seeder.Process == s.Process)))
+                {
+                    orphan.Dispose();
+                }
+
+                throw;
+            }
         }
 
         foreach (var seeder in lan.Seeders)
         {
-            await seeder.Process.WaitForStderrAsync("serving", TimeSpan.FromSeconds(30));
             await seeder.Process.WaitForLineAsync(l => l.Contains("\"LibraryReady\"", StringComparison.Ordinal), TimeSpan.FromSeconds(60)); // its games are offered
         }
 

@@ -139,6 +139,31 @@ public sealed class CliProcess : IDisposable
         }
     }
 
+    /// <summary>
+    /// Waits for the "serving … on ADDRESS:PORT over …" log line of a peer started with <c>--listen ADDRESS:0</c>
+    /// and returns the port it bound. Binding port 0 is race-free; a port picked free beforehand can be
+    /// taken by another process (other tests, other builds) before the peer binds it.
+    /// </summary>
+    public async Task<int> WaitForListenPortAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var match = System.Text.RegularExpressions.Regex.Match(Stderr, @" serving .+ on \S*:(\d+) over ");
+            if (match.Success)
+            {
+                return int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            if (Process.HasExited || DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"lanspread never logged the port it serves on ({string.Join(' ', Process.StartInfo.ArgumentList)}):\n{Stderr}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
     /// <summary>Waits for a stdout line matching <paramref name="match"/>; returns it with the time it was seen.</summary>
     public async Task<(string Line, DateTime At)> WaitForLineAsync(Func<string, bool> match, TimeSpan timeout, int skip = 0)
     {

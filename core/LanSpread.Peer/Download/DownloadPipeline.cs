@@ -257,12 +257,22 @@ internal sealed class DownloadPipeline
     /// </summary>
     public async Task<bool> DownloadAsync(string game, IReadOnlyList<GameFileDescription> files, bool allowDowngrade, CancellationToken cancellationToken, Action<StagedDownload>? onStaged = null)
     {
+        // The ending event is published once the download holds nothing (its claim on the game, its job): a
+        // host that reacts to it at once (a retry, a downgrade, a second cancel) meets an idle game, not a
+        // "download is running" left over from the one that just ended.
+        var (install, ending) = await RunDownloadAsync(game, files, allowDowngrade, onStaged, cancellationToken);
+        _events.Publish(ending);
+        return install;
+    }
+
+    /// <summary><see cref="DownloadAsync"/> up to its ending event, which it returns (with whether an install should follow) instead of publishing it.</summary>
+    private async Task<(bool Install, PeerEvent Ending)> RunDownloadAsync(string game, IReadOnlyList<GameFileDescription> files, bool allowDowngrade, Action<StagedDownload>? onStaged, CancellationToken cancellationToken)
+    {
         using var claim = _operations.TryBegin(game, OperationTracker.Download);
         if (claim is null)
         {
             var running = _operations.RunningOperation(game);
-            _events.Publish(new DownloadGameFilesFailed(game, $"a {running} of '{game}' is already running; wait for it or cancel it"));
-            return false;
+            return (false, new DownloadGameFilesFailed(game, $"a {running} of '{game}' is already running; wait for it or cancel it"));
         }
 
         // Resolved against this peer's own root too, so a symlink in it cannot redirect a write outside.
@@ -270,32 +280,28 @@ internal sealed class DownloadPipeline
         var invalid = files.FirstOrDefault(f => !GamePathResolver.TryResolve(root, f.RelativePath, out _, out _) || f.Size < 0);
         if (invalid is not null)
         {
-            _events.Publish(new DownloadGameFilesFailed(game, $"refusing file '{invalid.RelativePath}': it would leave the game root or is reserved"));
-            return false;
+            return (false, new DownloadGameFilesFailed(game, $"refusing file '{invalid.RelativePath}': it would leave the game root or is reserved"));
         }
 
         var chosen = Choose(game);
         if (chosen is null)
         {
-            _events.Publish(new DownloadGameFilesFailed(game, "no connected peer offers a verified manifest of this game; ask for it first (GetGame)"));
-            return false;
+            return (false, new DownloadGameFilesFailed(game, "no connected peer offers a verified manifest of this game; ask for it first (GetGame)"));
         }
 
         var manifest = chosen.Manifest;
         var version = manifest.Version;
         if (ManifestCodec.Validate(manifest, version, root) is { } refused)
         {
-            _events.Publish(new DownloadGameFilesFailed(game, $"refusing the manifest: {refused}"));
-            return false;
+            return (false, new DownloadGameFilesFailed(game, $"refusing the manifest: {refused}"));
         }
 
         _library.RescanGame(game); // this root's chunks as they are now (cached by size and mtime)
         var local = _library.Find(game);
         if (local?.Game.Version is { } held && local.Game.IsDownloaded && GameVersion.Compare(held, version) > 0 && !allowDowngrade)
         {
-            _events.Publish(new DownloadGameFilesFailed(game,
+            return (false, new DownloadGameFilesFailed(game,
                 $"version {held} here is newer than version {version} offered by the peers; not downgrading (pass --allow-downgrade to replace it)"));
-            return false;
         }
 
         _library.BumpRevision(); // peers drop this game from what we announce while it downloads
@@ -315,8 +321,7 @@ internal sealed class DownloadPipeline
             {
                 var installing = !local.Game.IsInstalled && _options.InstallAfterDownload;
                 _logger.LogInformation("{Game} {Version} is already up to date", game, version);
-                _events.Publish(new GameUpToDate(game, version, installing));
-                return !local.Game.IsInstalled;
+                return (!local.Game.IsInstalled, new GameUpToDate(game, version, installing));
             }
 
             var peers = chosen.Peers.Where(p => _connected.Find(p.Id) is not null).ToList();
@@ -385,17 +390,16 @@ internal sealed class DownloadPipeline
             await progressStop.CancelAsync();
             await progress;
             _events.Publish(new DownloadProgress(game, job.TotalBytes, job.TotalBytes, 0));
-            var byPeer = job.BytesByPeer.Select(kv => new PeerBytes(_peerGameDb.NameOf(kv.Key) ?? kv.Key.Abbreviated, kv.Key, kv.Value, job.RateByPeer.GetValueOrDefault(kv.Key)))
+            // A peer that served and then died is pruned from the db before the end: keep its name from the start.
+            var byPeer = job.BytesByPeer.Select(kv => new PeerBytes(_peerGameDb.NameOf(kv.Key) ?? peers.FirstOrDefault(p => p.Id == kv.Key)?.Name ?? kv.Key.Abbreviated, kv.Key, kv.Value, job.RateByPeer.GetValueOrDefault(kv.Key)))
                 .OrderByDescending(p => p.Bytes).ToList();
-            _events.Publish(new DownloadGameFilesFinished(game, version, byPeer, stopwatch.Elapsed.TotalSeconds));
             _logger.LogInformation("Downloaded {Game} {Version}: {Fetched} bytes fetched, {Total} total in {Seconds:0.00}s", game, version, byPeer.Sum(p => p.Bytes), job.TotalBytes, stopwatch.Elapsed.TotalSeconds);
-            return true;
+            return (true, new DownloadGameFilesFinished(game, version, byPeer, stopwatch.Elapsed.TotalSeconds));
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
             var kept = Keep(record);
-            _events.Publish(new DownloadGameFilesCancelled(game, job.CancelReason ?? (cancellationToken.IsCancellationRequested ? "the peer is shutting down" : "cancelled"), kept ? Interlocked.Read(ref job.BytesDone) : 0));
-            return false;
+            return (false, new DownloadGameFilesCancelled(game, job.CancelReason ?? (cancellationToken.IsCancellationRequested ? "the peer is shutting down" : "cancelled"), kept ? Interlocked.Read(ref job.BytesDone) : 0));
         }
         catch (Exception ex)
         {
@@ -412,8 +416,7 @@ internal sealed class DownloadPipeline
                 _ => ex.Message,
             };
             _logger.LogWarning("Download of {Game} failed: {Reason}", game, reason);
-            _events.Publish(new DownloadGameFilesFailed(game, reason));
-            return false;
+            return (false, new DownloadGameFilesFailed(game, reason));
         }
         finally
         {

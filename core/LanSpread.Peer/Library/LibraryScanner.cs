@@ -52,6 +52,13 @@ public sealed class LibraryScanner
     /// </summary>
     public long TestHashBytesPerSecond { get; set; }
 
+    /// <summary>
+    /// Test hook: while a file exists at this path, hashing pauses after its next read (reporting its
+    /// progress first), until the file is deleted or the scan is cancelled. A test holds a peer in the
+    /// "still hashing" state for exactly as long as it needs, however slow the machine. Null: no gate.
+    /// </summary>
+    public string? TestHashGate { get; set; }
+
     /// <summary>Bytes read to hash content so far (cache hits read nothing; for tests and logs).</summary>
     public long BytesHashed => Interlocked.Read(ref _bytesHashed);
 
@@ -224,6 +231,8 @@ public sealed class LibraryScanner
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var reportedAt = started;
         var rate = TestHashBytesPerSecond;
+        var gate = TestHashGate;
+        var pausedAtGate = 0;
         try
         {
             Parallel.ForEach(misses, new ParallelOptions { MaxDegreeOfParallelism = _hashParallelism, CancellationToken = cancellationToken }, miss =>
@@ -251,6 +260,19 @@ public sealed class LibraryScanner
                             if (ahead > TimeSpan.Zero)
                             {
                                 cancellationToken.WaitHandle.WaitOne(ahead);
+                            }
+                        }
+
+                        if (gate is not null && File.Exists(gate))
+                        {
+                            // Progress first, so a test sees hashing under way before it relies on the pause.
+                            if (Interlocked.Exchange(ref pausedAtGate, 1) == 0)
+                            {
+                                _hashProgress?.Invoke(id, done, toHash);
+                            }
+
+                            while (File.Exists(gate) && !cancellationToken.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(50)))
+                            {
                             }
                         }
                     }, cancellationToken);

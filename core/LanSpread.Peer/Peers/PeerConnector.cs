@@ -343,9 +343,8 @@ internal sealed class PeerConnector : IDiscoveryObserver, IConnectedPeers, IAsyn
                 try
                 {
                     var list = await client.ListGamesAsync(since: 0, cancellationToken);
-                    isNew = _peerGameDb.Upsert(client.Id, client.Name, address);
-                    changed = _peerGameDb.SetGames(client.Id, ValidGames(client, list.Games));
-                    _peerGameDb.SetHashing(client.Id, list.Hashing);
+                    // One step: a peer counted before its games are set was listed with none (list --remote).
+                    isNew = _peerGameDb.Join(client.Id, client.Name, address, ValidGames(client, list.Games), list.Hashing, out changed);
                     _revisions[client.Id] = list.Revision;
                 }
                 finally

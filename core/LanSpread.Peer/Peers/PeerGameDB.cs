@@ -83,32 +83,61 @@ public sealed class PeerGameDB
         }
     }
 
+    /// <summary>
+    /// Adds or refreshes a peer together with its game list and the games it still hashes, in one step:
+    /// nobody sees the peer counted without its games (a <c>list --remote</c> that returns once every
+    /// peer is counted would print it with none). True when the peer is new; <paramref name="changed"/>
+    /// says whether what it offers changed.
+    /// </summary>
+    public bool Join(PeerId id, string name, string address, IReadOnlyList<GameSummary> games, IReadOnlyList<string> hashing, out bool changed)
+    {
+        ArgumentNullException.ThrowIfNull(hashing);
+        lock (_gate)
+        {
+            var isNew = !_peers.TryGetValue(id, out var record);
+            if (record is null)
+            {
+                record = new PeerRecord(id, name, address);
+                _peers[id] = record;
+            }
+            else
+            {
+                record.Name = name;
+                record.Address = address;
+            }
+
+            changed = ApplyGames(record, games);
+            record.Hashing = [.. hashing];
+            return isNew;
+        }
+    }
+
     /// <summary>Replaces what a peer offers; true when it changed.</summary>
     public bool SetGames(PeerId id, IReadOnlyList<GameSummary> games)
     {
         lock (_gate)
         {
-            if (!_peers.TryGetValue(id, out var record))
-            {
-                return false;
-            }
-
-            // Belt and braces: callers pass PeerAnnouncements.ValidGames' output; a hostile list must never throw here.
-            games = [.. games.Where(g => g is not null && GameId.IsValid(g.Id)).DistinctBy(g => g.Id, StringComparer.Ordinal)];
-            var changed = record.Games.Count != games.Count || games.Any(g => !record.Games.TryGetValue(g.Id, out var old) || old != g);
-            foreach (var game in games.Where(g => record.Skipped.ContainsKey(g.Id) && record.Games.GetValueOrDefault(g.Id) != g).ToList())
-            {
-                record.Skipped.Remove(game.Id); // it announces something else now: judge it again
-            }
-
-            record.Games = games.ToDictionary(g => g.Id, StringComparer.Ordinal);
-            foreach (var stale in record.Files.Keys.Where(k => !record.Games.ContainsKey(k)).ToList())
-            {
-                record.Files.Remove(stale);
-            }
-
-            return changed;
+            return _peers.TryGetValue(id, out var record) && ApplyGames(record, games);
         }
+    }
+
+    private static bool ApplyGames(PeerRecord record, IReadOnlyList<GameSummary> games)
+    {
+        // Belt and braces: callers pass PeerAnnouncements.ValidGames' output; a hostile list must never throw here.
+        games = [.. games.Where(g => g is not null && GameId.IsValid(g.Id)).DistinctBy(g => g.Id, StringComparer.Ordinal)];
+        var changed = record.Games.Count != games.Count || games.Any(g => !record.Games.TryGetValue(g.Id, out var old) || old != g);
+        foreach (var game in games.Where(g => record.Skipped.ContainsKey(g.Id) && record.Games.GetValueOrDefault(g.Id) != g).ToList())
+        {
+            record.Skipped.Remove(game.Id); // it announces something else now: judge it again
+        }
+
+        record.Games = games.ToDictionary(g => g.Id, StringComparer.Ordinal);
+        foreach (var stale in record.Files.Keys.Where(k => !record.Games.ContainsKey(k)).ToList())
+        {
+            record.Files.Remove(stale);
+        }
+
+        return changed;
     }
 
     /// <summary>

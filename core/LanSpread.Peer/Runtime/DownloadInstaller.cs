@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using LanSpread.Core.Installing;
 using LanSpread.Core.Model;
 using LanSpread.Core.Unpacking;
@@ -16,24 +17,52 @@ internal sealed class DownloadInstaller(PeerRuntimeOptions options, IInstallTran
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<StreamingInstall>();
 
+    // Per game, the streaming install of an attempt until it has committed or rolled back. After its
+    // download ended (cancelled, failed) the game is idle while it still rolls back .local.installing.
+    private readonly ConcurrentDictionary<string, Task> _settling = new(StringComparer.Ordinal);
+
     /// <summary>Runs the download, then (or meanwhile) the install the options ask for.</summary>
     /// <param name="download">Runs the download, given the hook to call once its files are staged.</param>
     /// <param name="game">The game.</param>
     /// <param name="cancellationToken">Stops the runtime's work.</param>
     public async Task RunAsync(Func<Action<StagedDownload>?, Task<bool>> download, string game, CancellationToken cancellationToken)
     {
-        StreamingInstall? streaming = null;
-        Action<StagedDownload>? onStaged = options.InstallAfterDownload && options.StreamingInstall
-            ? staged => streaming = TryStart(game, staged, cancellationToken)
-            : null;
-        var downloaded = await download(onStaged);
-        if (streaming is not null)
+        // A new attempt right after a cancelled or failed one (a resume) waits for that attempt's streaming
+        // install to roll back, instead of staging a new install over the one being removed. While a download
+        // runs the game is busy and the pipeline refuses a second one, as before: no wait then.
+        while (_settling.TryGetValue(game, out var previous) && !operations.IsBusy(game))
         {
-            await streaming.FinishAsync(downloaded);
+            await previous.WaitAsync(cancellationToken);
         }
-        else if (downloaded && options.InstallAfterDownload)
+
+        StreamingInstall? streaming = null;
+        var settled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void StartStreaming(StagedDownload staged)
         {
-            await installs.InstallAsync(game, cancellationToken);
+            streaming = TryStart(game, staged, cancellationToken);
+            if (streaming is not null)
+            {
+                _settling[game] = settled.Task; // before the download can end and publish its outcome
+            }
+        }
+
+        Action<StagedDownload>? onStaged = options.InstallAfterDownload && options.StreamingInstall ? StartStreaming : null;
+        try
+        {
+            var downloaded = await download(onStaged);
+            if (streaming is not null)
+            {
+                await streaming.FinishAsync(downloaded);
+            }
+            else if (downloaded && options.InstallAfterDownload)
+            {
+                await installs.InstallAsync(game, cancellationToken);
+            }
+        }
+        finally
+        {
+            _settling.TryRemove(KeyValuePair.Create(game, settled.Task));
+            settled.TrySetResult();
         }
     }
 

@@ -102,7 +102,7 @@ public static class PeerRuntime
         components.Index = new LibraryIndex(Path.Combine(options.DataDirectory, "library-index.json"), loggerFactory.CreateLogger<LibraryIndex>());
         var scanner = new LibraryScanner(catalog, components.Index, loggerFactory.CreateLogger<LibraryScanner>(), ContentChunking.FromAverage(options.ChunkSize), options.HashParallelism,
             (game, done, total) => events.Publish(new ManifestProgress(game, done, total)))
-        { TestHashBytesPerSecond = options.TestHashBytesPerSecond };
+        { TestHashBytesPerSecond = options.TestHashBytesPerSecond, TestHashGate = options.TestHashGate };
         var library = new LocalLibrary(directory, scanner, loggerFactory.CreateLogger<LocalLibrary>(), backgroundHashing: true);
         library.HashingDrained += (games, bytes, time) => events.Publish(new LibraryReady(games, bytes, time.TotalSeconds));
         return library;

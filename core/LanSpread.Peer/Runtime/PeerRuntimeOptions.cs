@@ -44,6 +44,13 @@ public sealed class PeerRuntimeOptions
     public long TestHashBytesPerSecond { get; set; } =
         long.TryParse(Environment.GetEnvironmentVariable("LANSPREAD_TEST_HASH_RATE"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var rate) ? rate : 0;
 
+    /// <summary>
+    /// Test hook: while a file exists at this path, background hashing pauses (see
+    /// <c>LibraryScanner.TestHashGate</c>); deleting the file releases it. The <c>LANSPREAD_TEST_HASH_GATE</c>
+    /// environment variable sets it for a peer run as a process. Null: no gate.
+    /// </summary>
+    public string? TestHashGate { get; set; } = Environment.GetEnvironmentVariable("LANSPREAD_TEST_HASH_GATE") is { Length: > 0 } gate ? gate : null;
+
     /// <summary>Verified bytes recorded per fsync'd batch of the resume record (a crash loses at most one batch).</summary>
     public long ProgressBatchBytes { get; set; } = 8 * 1024 * 1024;
 

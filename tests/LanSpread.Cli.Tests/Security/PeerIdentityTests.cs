@@ -19,7 +19,7 @@ public sealed class PeerIdentityTests(ITestOutputHelper output)
         var seed = temp.Sub("seed");
         var content = new Dictionary<string, byte[]> { ["a.bin"] = GameFixture.Bytes(50_000, 3) };
         GameFixture.Create(seed, "cs16", "1", content);
-        var port = Ports.Free();
+        var port = 0; // the first start binds port 0; the impostor then takes the same address on purpose
         var clientData = temp.Sub("client-data");
         string[] Get(string games, string data, params string[] extra) =>
             ["get", "cs16", "--games", temp.Sub(games), "--data", data, "--name", "client", "--listen", "127.0.0.1:0", "--no-mdns", "--json", "--no-install", "--peer", $"127.0.0.1:{port}", .. extra];
@@ -28,6 +28,7 @@ public sealed class PeerIdentityTests(ITestOutputHelper output)
         var firstId = PeerIdentity.LoadOrCreate(temp.Sub("alpha-data-1")).PeerId;
         using (var alpha = await StartAlphaAsync(seed, temp.Sub("alpha-data-1"), port))
         {
+            port = await alpha.WaitForListenPortAsync(TimeSpan.FromSeconds(60));
             using var get = await CliProcess.RunAsync(Get("games-1", clientData, "--timeout", "30"));
             Assert.True(get.ExitCode == 0, get.Stderr);
             Assert.DoesNotContain("PeerIdentityChanged", get.Stdout, StringComparison.Ordinal);
@@ -46,8 +47,9 @@ public sealed class PeerIdentityTests(ITestOutputHelper output)
         CopyTree(clientData, temp.Sub("client-data-trusting"));
         using var impostor = await StartAlphaAsync(seed, secondData, port);
 
-        // Only the first id is trusted: a loud warning, the peer is not used, nothing is downloaded.
-        using (var trusting = await CliProcess.RunAsync(Get("games-2", temp.Sub("client-data-trusting"), "--timeout", "4", "--trust-peer", firstId.Value)))
+        // Only the first id is trusted: a loud warning, the peer is not used, nothing is downloaded. The
+        // timeout (the expected end, exit 4) leaves room for a slow start to meet the peer first.
+        using (var trusting = await CliProcess.RunAsync(Get("games-2", temp.Sub("client-data-trusting"), "--timeout", "10", "--trust-peer", firstId.Value)))
         {
             output.WriteLine(trusting.Stderr);
             Assert.Equal(4, trusting.ExitCode);

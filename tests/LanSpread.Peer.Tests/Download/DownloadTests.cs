@@ -13,6 +13,13 @@ public sealed class DownloadTests
     private static Dictionary<string, byte[]> Content(int seed, int files = 5, int size = 700_000) =>
         Enumerable.Range(0, files).ToDictionary(i => $"data/file{i}.bin", i => GameFixture.Bytes(size + i * 1013, seed + i));
 
+    /// <summary>
+    /// A seeder's upload limit for tests that act while a download runs (cancel it, stop its seeder, look at
+    /// the client mid-way): the 32 MB games below take 8 s or more at it, so the download cannot finish
+    /// before the test acts, however the machine's load delays it. Those acting at the first chunk end early.
+    /// </summary>
+    private const long SlowSeederRate = 4L * 1024 * 1024;
+
     private static string Seed(TestPeerSet set, string name, string version, Dictionary<string, byte[]> content, Dictionary<string, byte[]>? extra = null) =>
         GameFixture.Create(set.Temp.Sub($"{name}-games"), "alienswarm", version, content, extra);
 
@@ -133,7 +140,7 @@ public sealed class DownloadTests
         Directory.CreateDirectory(Path.Combine(clientRoot, "local"));
         File.WriteAllBytes(Path.Combine(clientRoot, "local", "old.txt"), [1, 2, 3]);
         Seed(set, "alpha", "2", Content(6, files: 4, size: 8_000_000));
-        var alpha = await set.StartAsync("alpha");
+        var alpha = await set.StartAsync("alpha", o => o.MaxUploadRate = SlowSeederRate);
         var client = await set.StartAsync("client", configure: o => o.ChunkSize = 64 * 1024, games: clientGames, peers: [alpha]);
         await client.WaitForOffersAsync("alienswarm", 1);
         client.Runtime.Events.Published += e =>
@@ -159,7 +166,7 @@ public sealed class DownloadTests
     {
         await using var set = new TestPeerSet();
         Seed(set, "alpha", "1", Content(7, files: 4, size: 8_000_000));
-        var alpha = await set.StartAsync("alpha");
+        var alpha = await set.StartAsync("alpha", o => o.MaxUploadRate = SlowSeederRate);
         var client = await set.StartAsync("client", configure: o => o.ChunkSize = 32 * 1024, peers: [alpha]);
         await client.WaitForOffersAsync("alienswarm", 1);
         client.Runtime.Events.Published += e =>
@@ -188,7 +195,7 @@ public sealed class DownloadTests
         var clientGames = set.Temp.Sub("client-games");
         GameFixture.Create(clientGames, "alienswarm", "1", new Dictionary<string, byte[]> { ["old"] = [1] });
         Seed(set, "alpha", "2", Content(13, files: 4, size: 8_000_000));
-        var alpha = await set.StartAsync("alpha");
+        var alpha = await set.StartAsync("alpha", o => o.MaxUploadRate = SlowSeederRate);
         var client = await set.StartAsync("client", configure: o => o.ChunkSize = 32 * 1024, games: clientGames, peers: [alpha]);
         await using (var before = await Server.RawClient.ConnectAsync(client, set.Temp))
         {
@@ -214,7 +221,7 @@ public sealed class DownloadTests
     {
         await using var set = new TestPeerSet();
         Seed(set, "alpha", "1", Content(8, files: 4, size: 8_000_000));
-        var alpha = await set.StartAsync("alpha");
+        var alpha = await set.StartAsync("alpha", o => o.MaxUploadRate = SlowSeederRate);
         var client = await set.StartAsync("client", configure: o => o.ChunkSize = 32 * 1024, peers: [alpha]);
         await client.WaitForOffersAsync("alienswarm", 1);
         var files = await client.BeginDownloadAsync("alienswarm");

@@ -11,7 +11,9 @@ namespace LanSpread.Peer.Tests.Library;
 /// Real peers over TLS on loopback whose library is hashed in the background: a peer listens and
 /// answers at once, offers a game only once its manifest is ready, a restart answers from the index,
 /// and a stop during hashing is prompt and keeps what was hashed. Hashing is slowed with the
-/// <c>TestHashBytesPerSecond</c> hook, so the "still hashing" window does not depend on machine speed.
+/// <c>TestHashBytesPerSecond</c> hook and, where a test needs it still running at a given moment, held by
+/// the <c>TestHashGate</c> hook until the test releases it: a throttled window alone can be outrun on a
+/// loaded machine.
 /// </summary>
 public sealed class BackgroundHashingTests
 {
@@ -26,6 +28,14 @@ public sealed class BackgroundHashingTests
     private static Task<TestPeer> StartAsync(TestPeerSet set, string name, Action<LanSpread.Peer.Runtime.PeerRuntimeOptions>? configure = null, params TestPeer[] peers) =>
         TestPeer.StartAsync(set.Temp, name, peers, configure, set.Temp.Sub($"{name}-games"), data: set.Temp.Sub($"{name}-data"), waitForLibrary: false);
 
+    /// <summary>A closed hash gate: hashing pauses after its next read until the file is deleted.</summary>
+    private static string HoldHashing(TestPeerSet set)
+    {
+        var gate = Path.Combine(set.Temp.Path, "hash-gate");
+        File.WriteAllBytes(gate, []);
+        return gate;
+    }
+
     /// <summary>The digest a scanner with no index computes over the root as it is now.</summary>
     private static string FreshDigest(string gamesDir) =>
         new LibraryScanner(GameCatalog.LoadBundled(), new LibraryIndex(null, NullLogger<LibraryIndex>.Instance), NullLogger<LibraryScanner>.Instance, ContentChunking.FromAverage(256 * 1024))
@@ -36,8 +46,13 @@ public sealed class BackgroundHashingTests
     {
         await using var set = new TestPeerSet();
         Seed(set, "seeder", files: 4);
-        // 8 MiB at 2 MiB/s: about 4 s of hashing (longer under load, never shorter).
-        await using var seeder = await StartAsync(set, "seeder", o => o.TestHashBytesPerSecond = 2 * 1024 * 1024);
+        // Held until the client has the seeder's list, then 8 MiB at 2 MiB/s.
+        var gate = HoldHashing(set);
+        await using var seeder = await StartAsync(set, "seeder", o =>
+        {
+            o.TestHashBytesPerSecond = 2 * 1024 * 1024;
+            o.TestHashGate = gate;
+        });
         var revisionAtStart = seeder.Runtime.Library.Revision;
         Assert.Contains(Game, seeder.Runtime.Library.PendingHashes);
         Assert.Empty(seeder.Runtime.Library.Announced());
@@ -47,8 +62,9 @@ public sealed class BackgroundHashingTests
         await Poll.UntilAsync(() => client.Runtime.PeerGameDb.Peers().Count == 1, TimeSpan.FromSeconds(30), "the client has the seeder's game list");
         var stillHashing = seeder.Runtime.Library.PendingHashes.Contains(Game);
         Assert.Empty(client.Runtime.PeerGameDb.GamesOf(seeder.Runtime.PeerId));
-        Assert.True(stillHashing, "the seeder finished hashing before the client had its list: the throttle did not hold");
+        Assert.True(stillHashing, "the seeder finished hashing before the client had its list: the hash gate did not hold");
 
+        File.Delete(gate);
         await client.WaitForOffersAsync(Game, 1, TimeSpan.FromSeconds(60));
         Assert.Empty(seeder.Runtime.Library.PendingHashes);
         Assert.True(seeder.Runtime.Library.Revision > revisionAtStart);
@@ -114,12 +130,19 @@ public sealed class BackgroundHashingTests
     {
         await using var set = new TestPeerSet();
         Seed(set, "seeder", files: 3);
-        await using var peer = await StartAsync(set, "seeder", o => o.TestHashBytesPerSecond = 3 * 1024 * 1024);
+        var gate = HoldHashing(set);
+        await using var peer = await StartAsync(set, "seeder", o =>
+        {
+            o.TestHashBytesPerSecond = 3 * 1024 * 1024;
+            o.TestHashGate = gate;
+        });
         await Poll.UntilAsync(() => peer.Runtime.Library.BytesHashed > 0, TimeSpan.FromSeconds(60), "hashing started");
 
-        // A deferred rescan (the monitor's) and a hashing one (a download's) while the background pass runs.
+        // A deferred rescan (the monitor's) while the background pass is held at the gate, then a hashing
+        // one (a download's) while the released pass still runs (6 MiB at 3 MiB/s).
         Assert.False(peer.Runtime.Library.RescanGame(Game, deferHashing: true));
         Assert.True(peer.Runtime.Library.Find(Game)!.HashPending);
+        File.Delete(gate);
         peer.Runtime.Library.RescanGame(Game); // waits for the background pass, then finds every file in the index
         Assert.False(peer.Runtime.Library.Find(Game)!.HashPending);
         await Poll.UntilAsync(() => peer.Runtime.Library.PendingHashes.Count == 0, TimeSpan.FromSeconds(60), "hashed");

@@ -43,6 +43,14 @@ public sealed class VerifiedDownloadTests
 
     private static long FetchedBytes(TestPeer client, int fromEvent = 0) => client.Log.All.Skip(fromEvent).OfType<ChunkCompleted>().Sum(c => c.Length);
 
+    /// <summary>
+    /// The seeder's upload limit in the tests that stop a download part-way (at 45–50%): 16 MB at 4 MiB/s
+    /// takes 4 s, so the stop cannot be outrun by the rest of the download (2 s) and the 15% margin the
+    /// resume check allows is 0.6 s of transfer. Unlimited, a loopback download could finish, or run far
+    /// past the margin, before a loaded machine ran the stop.
+    /// </summary>
+    private const long MidwayRate = 4L * 1024 * 1024;
+
     [Fact]
     public async Task A_seeder_with_corrupt_bytes_is_banned_and_the_download_equals_the_honest_bytes()
     {
@@ -93,7 +101,7 @@ public sealed class VerifiedDownloadTests
         await using var set = new TestPeerSet();
         var content = Content(3, files: 8, size: 2_000_000);
         Seed(set, "alpha", "1", content);
-        var alpha = await set.StartAsync("alpha");
+        var alpha = await set.StartAsync("alpha", o => o.MaxUploadRate = MidwayRate);
         var client = await set.StartAsync("client", alpha);
         await client.WaitForOffersAsync(Game, 1);
         var total = new FileInfo(Path.Combine(set.Temp.Path, "alpha-games", Game, Game + ".eti")).Length;
@@ -110,7 +118,8 @@ public sealed class VerifiedDownloadTests
         Assert.True(cancelled.KeptBytes > 0);
         var first = FetchedBytes(client);
         var mark = client.Log.All.Count;
-        Assert.IsType<DownloadGameFilesFinished>(await GetAsync(client));
+        var resumed = await GetAsync(client);
+        Assert.True(resumed is DownloadGameFilesFinished, $"the resumed download ended with {resumed}");
         var second = FetchedBytes(client, mark);
         Assert.True(second <= total * 60 / 100, $"the resumed download fetched {second} of {total} bytes (first run {first})");
         Assert.True(first + second >= total);
@@ -125,7 +134,7 @@ public sealed class VerifiedDownloadTests
     {
         await using var set = new TestPeerSet();
         Seed(set, "alpha", "1", Content(4, files: 8, size: 2_000_000));
-        var alpha = await set.StartAsync("alpha");
+        var alpha = await set.StartAsync("alpha", o => o.MaxUploadRate = MidwayRate);
         var client = await set.StartAsync("client", alpha);
         await client.WaitForOffersAsync(Game, 1);
         var total = new FileInfo(Path.Combine(set.Temp.Path, "alpha-games", Game, Game + ".eti")).Length;
@@ -165,7 +174,7 @@ public sealed class VerifiedDownloadTests
     {
         await using var set = new TestPeerSet();
         Seed(set, "alpha", "1", Content(5, files: 8, size: 2_000_000));
-        var alpha = await set.StartAsync("alpha");
+        var alpha = await set.StartAsync("alpha", o => o.MaxUploadRate = MidwayRate);
         var client = await set.StartAsync("client", alpha);
         await client.WaitForOffersAsync(Game, 1);
         var total = new FileInfo(Path.Combine(set.Temp.Path, "alpha-games", Game, Game + ".eti")).Length;

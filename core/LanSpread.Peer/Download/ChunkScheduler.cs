@@ -558,12 +558,28 @@ internal sealed class ChunkScheduler
             _checked[offer.PeerId] = Stopwatch.GetTimestamp();
             _checking[offer.PeerId] = (client, _offersSameContent(client, cancellationToken));
         }
+
+        // A partial peer left out after failures comes back after its back-off too, gains or not: it may hold the
+        // only copies of what is left (the seeder gone) while itself waiting for chunks only this peer holds.
+        foreach (var partial in _peers.Values.Where(p => p.Holds is not null && !p.Active && !p.Banned && Stopwatch.GetElapsedTime(p.RemovedAt) >= p.Backoff).ToList())
+        {
+            if (_connected.Find(partial.Id) is { } client)
+            {
+                partial.Client = client;
+                partial.Active = true;
+                partial.ConsecutiveFailures = 0;
+                partial.Backoff = TimeSpan.FromSeconds(Math.Min(30, partial.Backoff.TotalSeconds * 2));
+                _plan.AddPeer(ToPlanner(partial));
+                _logger.LogInformation("{Peer} (partial) is back in the download of {Game}", partial.Name, _job.Game);
+            }
+        }
     }
 
     /// <summary>
     /// Swarming (h15's hook, docs/SWARMING.md): peers found holding chunks of this manifest, partial or complete,
     /// join the plan with what they hold; known partial peers that gained chunks tell the plan. A partial peer
-    /// left out after failures comes back when it gains chunks and its back-off has passed.
+    /// left out after failures comes back when it gains chunks and its back-off has passed (or, gains or not, at the
+    /// next peer scan after its back-off).
     /// </summary>
     private void ApplySwarm()
     {

@@ -277,7 +277,7 @@ internal sealed class AdaptivePlan : IChunkPlan
     }
 
     private bool Eligible(PeerState state, int index) =>
-        state.Has(index) && !state.InFlight.ContainsKey(index) && (!state.Failed.Contains(index) || !HeldByAnotherPeer(state, index));
+        state.Has(index) && !state.InFlight.ContainsKey(index) && (!state.Failed.Contains(index) || !HeldByAnotherWillingPeer(state, index));
 
     /// <summary>
     /// What a snubbed peer may still take, one request at a time: a wanted chunk no other peer that is not snubbed
@@ -303,7 +303,13 @@ internal sealed class AdaptivePlan : IChunkPlan
         return -1;
     }
 
-    private bool HeldByAnotherPeer(PeerState state, int index) => _peers.Values.Any(p => !ReferenceEquals(p, state) && p.Has(index));
+    /// <summary>
+    /// Whether another holder could take a chunk this peer failed: one not snubbed that has not failed it too. When
+    /// every holder failed it once (busy partial peers refusing uploads), they all stay eligible, or none would be
+    /// asked again and the download would end as "held by no peer still answering".
+    /// </summary>
+    private bool HeldByAnotherWillingPeer(PeerState state, int index) =>
+        _peers.Values.Any(p => !ReferenceEquals(p, state) && !p.Snubbed && p.Has(index) && !p.Failed.Contains(index));
 
     private int FromWindow(PeerState state)
     {

@@ -185,6 +185,21 @@ public sealed class AdaptivePlannerTests(PlannerCatalog planners) : IClassFixtur
     }
 
     [Fact]
+    public void A_chunk_every_holder_failed_once_is_still_asked_of_them()
+    {
+        // Two partial peers (the seeder gone) both refused a chunk once, busy serving others: each must not wait for
+        // the other to serve it, or the download ends "held by no peer still answering".
+        var c1 = APeer(1, [0]);
+        var c3 = APeer(3, [0]);
+        var plan = Plan(Chunks(1), 4, c1, c3);
+        Assert.Equal(0, Drain(plan, c1).Single().Index);
+        plan.ReportFailed(c1.PeerId, 0, new IOException("busy"));
+        Assert.Equal(0, Drain(plan, c3).Single().Index);
+        plan.ReportFailed(c3.PeerId, 0, new IOException("busy"));
+        Assert.Equal(0, Drain(plan, c1).Concat(Drain(plan, c3)).First().Index);
+    }
+
+    [Fact]
     public void A_failed_chunk_goes_to_another_holder_before_the_peer_that_failed_it()
     {
         var flaky = APeer(1);

@@ -2,7 +2,7 @@ using LanSpread.TestKit;
 
 namespace LanSpread.Cli.Tests.Planning;
 
-/// <summary>Three namespace hosts for the planner scenarios: two seeders with one 100 MB game between them, and a client.</summary>
+/// <summary>Three namespace hosts for the planner scenarios: two seeders with one 200 MB game between them, and a client.</summary>
 public sealed class PlannerLan : IDisposable
 {
     public const string Game = "alienswarm";
@@ -22,8 +22,10 @@ public sealed class PlannerLan : IDisposable
             Lan.AddHost(host);
         }
 
-        // 100 MB in ten files: the size the issue asks for, still a few seconds per download at 400 Mbit/s.
-        Content = Enumerable.Range(0, 10).ToDictionary(i => $"data/part{i:00}.vpk", i => GameFixture.Bytes(10_000_000, 40 + i));
+        // 200 MB in twenty files (the issue asks for at least 100 MB): the slow peer's last chunk, a fixed tail of a
+        // few tenths of a second, is then a small enough share of the ~4 s download that CI's noise does not decide
+        // the 400/40 ratio (at 100 MB it read 1.04 once, best of two).
+        Content = Enumerable.Range(0, 20).ToDictionary(i => $"data/part{i:00}.vpk", i => GameFixture.Bytes(10_000_000, 40 + i));
         foreach (var seeder in Hosts[..2])
         {
             Roots[seeder] = GameFixture.Create(Temp.Sub($"{seeder}/games"), Game, "1", Content);

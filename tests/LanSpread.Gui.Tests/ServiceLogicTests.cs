@@ -9,6 +9,9 @@ public sealed class ServiceLogicTests
 {
     [Theory]
     [InlineData("every serving peer failed; 65 chunks missing", "every peer serving this game stopped answering")]
+    [InlineData("1 chunks still failing after 3 retries per peer; last error: Received an unexpected EOF or 0 bytes from the transport stream.", "every peer serving this game stopped answering")]
+    [InlineData("2 chunks are held by no peer still answering", "every peer serving this game stopped answering")]
+    [InlineData("3 chunks have no honest holder (banned: seed); nothing unverified was kept", "the peers serving this game sent damaged data")]
     [InlineData("System.IO.IOException: Broken pipe", "Broken pipe")]
     [InlineData("reading the archive: SharpCompress.Common.InvalidFormatException: bad header", "reading the archive: bad header")]
     [InlineData("the game directory '/x' does not exist (create it, or pass another with --games)", "the game directory '/x' does not exist (create it first, or choose another)")]

@@ -21,6 +21,11 @@ public static partial class FriendlyMessages
             return "every peer serving this game stopped answering before the download finished; try again when a peer offers it";
         }
 
+        if (NoHonestHolder().IsMatch(text))
+        {
+            return "the peers serving this game sent damaged data and were dropped (nothing damaged was kept); try again when another peer offers it";
+        }
+
         text = text.Replace(" (create it, or pass another with --games)", " (create it first, or choose another)", StringComparison.Ordinal)
             .Replace("; pick another with --listen ADDR:PORT", string.Empty, StringComparison.Ordinal)
             .Replace("; not downgrading (pass --allow-downgrade to replace it)", ": it was kept, nothing was replaced", StringComparison.Ordinal);
@@ -36,6 +41,10 @@ public static partial class FriendlyMessages
     [GeneratedRegex(@"\b(?:[A-Za-z_][\w]*\.)*[A-Z]\w*Exception:\s*")]
     private static partial Regex ExceptionName();
 
-    [GeneratedRegex(@"\d+ chunks? missing")]
+    // The scheduler's ways of saying that no peer still answering can serve what is left (ChunkScheduler).
+    [GeneratedRegex(@"\d+ chunks? (?:missing|still failing after|are held by no peer)")]
     private static partial Regex ChunksMissing();
+
+    [GeneratedRegex(@"\d+ chunks? have no honest holder")]
+    private static partial Regex NoHonestHolder();
 }

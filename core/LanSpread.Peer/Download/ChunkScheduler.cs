@@ -540,11 +540,7 @@ internal sealed class ChunkScheduler
                 }
 
                 // Back after failing: used again, with a longer wait should it fail again.
-                known.Client = client;
-                known.Active = true;
-                known.ConsecutiveFailures = 0;
-                known.Backoff = TimeSpan.FromSeconds(Math.Min(30, known.Backoff.TotalSeconds * 2));
-                _plan.AddPeer(ToPlanner(known));
+                Readmit(known, client);
                 _logger.LogInformation("{Peer} is back in the download of {Game}", known.Name, _job.Game);
                 continue;
             }
@@ -565,11 +561,7 @@ internal sealed class ChunkScheduler
         {
             if (_connected.Find(partial.Id) is { } client)
             {
-                partial.Client = client;
-                partial.Active = true;
-                partial.ConsecutiveFailures = 0;
-                partial.Backoff = TimeSpan.FromSeconds(Math.Min(30, partial.Backoff.TotalSeconds * 2));
-                _plan.AddPeer(ToPlanner(partial));
+                Readmit(partial, client);
                 _logger.LogInformation("{Peer} (partial) is back in the download of {Game}", partial.Name, _job.Game);
             }
         }
@@ -622,13 +614,19 @@ internal sealed class ChunkScheduler
             }
             else if (Stopwatch.GetElapsedTime(peer.RemovedAt) >= peer.Backoff && _connected.Find(peer.Id) is { } client)
             {
-                peer.Client = client;
-                peer.Active = true;
-                peer.ConsecutiveFailures = 0;
-                peer.Backoff = TimeSpan.FromSeconds(Math.Min(30, peer.Backoff.TotalSeconds * 2));
-                _plan.AddPeer(ToPlanner(peer));
+                Readmit(peer, client);
             }
         }
+    }
+
+    /// <summary>A peer left out after failing is used again, with a longer wait should it fail again.</summary>
+    private void Readmit(SchedulerPeer peer, PeerClient client)
+    {
+        peer.Client = client;
+        peer.Active = true;
+        peer.ConsecutiveFailures = 0;
+        peer.Backoff = TimeSpan.FromSeconds(Math.Min(30, peer.Backoff.TotalSeconds * 2));
+        _plan.AddPeer(ToPlanner(peer));
     }
 
     private void ThrowIfHopeless(long stuckSince)
